@@ -1,0 +1,86 @@
+package dev.txchat.core;
+
+import dev.txchat.core.internal.DefaultChatService;
+import dev.txchat.core.spi.AccessPolicy;
+import dev.txchat.core.spi.ChatEventListener;
+import dev.txchat.core.spi.ChatStore;
+import dev.txchat.core.spi.ContentPolicy;
+import dev.txchat.core.spi.TransactionDirectory;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Configures a {@link ChatService}. Obtain one from {@link ChatService#builder()}. Every
+ * setter returns this builder. Not thread-safe; the service it builds is.
+ *
+ * <p>Defaults: {@link AccessPolicy#permissionBased()}, {@link ContentPolicy#defaults()},
+ * {@link Clock#systemUTC()}, no listeners, and a transaction directory that knows no
+ * transaction (so transaction chats fail with {@link NotFoundException} until one is set).
+ */
+public final class ChatServiceBuilder {
+
+    private ChatStore store;
+    private TransactionDirectory transactionDirectory = transactionId -> java.util.Optional.empty();
+    private AccessPolicy accessPolicy = AccessPolicy.permissionBased();
+    private ContentPolicy contentPolicy = ContentPolicy.defaults();
+    private Clock clock = Clock.systemUTC();
+    private final List<ChatEventListener> listeners = new ArrayList<>();
+
+    private ChatServiceBuilder() {
+    }
+
+    static ChatServiceBuilder create() {
+        return new ChatServiceBuilder();
+    }
+
+    /** The persistence store. Required. */
+    public ChatServiceBuilder store(ChatStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+        return this;
+    }
+
+    /** The host's ledger lookup; required for transaction chats. */
+    public ChatServiceBuilder transactionDirectory(TransactionDirectory transactionDirectory) {
+        this.transactionDirectory = Objects.requireNonNull(transactionDirectory, "transactionDirectory");
+        return this;
+    }
+
+    /** Who may do what; default {@link AccessPolicy#permissionBased()}. */
+    public ChatServiceBuilder accessPolicy(AccessPolicy accessPolicy) {
+        this.accessPolicy = Objects.requireNonNull(accessPolicy, "accessPolicy");
+        return this;
+    }
+
+    /** What may be stored in a message; default {@link ContentPolicy#defaults()}. */
+    public ChatServiceBuilder contentPolicy(ContentPolicy contentPolicy) {
+        this.contentPolicy = Objects.requireNonNull(contentPolicy, "contentPolicy");
+        return this;
+    }
+
+    /** The time source; default {@link Clock#systemUTC()}. Times are kept to the microsecond. */
+    public ChatServiceBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** Adds a listener called after each committed change; may be called several times. */
+    public ChatServiceBuilder listener(ChatEventListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * A new service with this configuration.
+     *
+     * @throws IllegalStateException if no store was set
+     */
+    public ChatService build() {
+        if (store == null) {
+            throw new IllegalStateException("ChatService.builder(): store(...) is required");
+        }
+        return new DefaultChatService(store, transactionDirectory, accessPolicy, contentPolicy, clock,
+                List.copyOf(listeners));
+    }
+}

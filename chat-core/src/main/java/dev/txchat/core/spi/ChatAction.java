@@ -1,0 +1,38 @@
+package dev.txchat.core.spi;
+
+/**
+ * What an actor is trying to do, as asked of the {@link AccessPolicy}. Each action names
+ * the permission {@link AccessPolicy#permissionBased()} requires of staff for it.
+ */
+public enum ChatAction {
+    /** {@code openTransactionChat}. */
+    OPEN_TRANSACTION_CHAT(ChatPermissions.SYSTEM_BROADCAST_CREATION_EXECUTOR),
+    /** {@code startConversation}. */
+    START_CONVERSATION(ChatPermissions.SYSTEM_BROADCAST_CREATION_EXECUTOR),
+    /** {@code getConversation}, {@code listConversations}, {@code listMessages}, {@code ticket}, {@code accountThread}. */
+    VIEW(ChatPermissions.CONVERSATION_VIEWER),
+    /** {@code postMessage}. */
+    POST_MESSAGE(ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR),
+    /** {@code markRead}. */
+    MARK_READ(ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR),
+    /** {@code deleteConversation}. */
+    DELETE_CONVERSATION(ChatPermissions.CONVERSATION_DELETION_EXECUTOR),
+    /** {@code addParticipant}, {@code removeParticipant}. */
+    MANAGE_PARTICIPANTS(ChatPermissions.CONVERSATION_PARTICIPANT_MANAGER);
+
+    private final String requiredPermission;
+
+    ChatAction(String requiredPermission) {
+        this.requiredPermission = requiredPermission;
+    }
+
+    /** The permission a staff actor needs under {@link AccessPolicy#permissionBased()}. */
+    public String requiredPermission() {
+        return requiredPermission;
+    }
+
+    /** Whether business actors may ever perform this action (inside their own conversations). */
+    public boolean openToBusiness() {
+        return this == VIEW || this == POST_MESSAGE || this == MARK_READ;
+    }
+}

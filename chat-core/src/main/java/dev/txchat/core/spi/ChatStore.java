@@ -1,0 +1,34 @@
+package dev.txchat.core.spi;
+
+import java.util.function.Function;
+
+/**
+ * The persistence port. {@code JdbiChatStore} (module {@code chat-jdbi}) and
+ * {@code InMemoryChatStore} (module {@code chat-testkit}) implement it; every
+ * implementation must pass the testkit's {@code ChatStoreContract} and
+ * {@code ChatServiceContract}.
+ *
+ * <p>A store is small and dumb but atomic. It decides no policy: access rules, validation
+ * and content rules live in the core. What it does guarantee, under any concurrency, is
+ * what only the storage can: each unit of work is all-or-nothing, one ticket per
+ * transaction, one live conversation per live key, one message per
+ * (conversation, client message id), and gapless per-conversation sequences. These come
+ * from unique keys and row locks, never from a check-then-insert in Java.
+ *
+ * <p>Implementations must be thread-safe.
+ */
+public interface ChatStore {
+
+    /**
+     * Runs {@code work} as one unit: everything it wrote is committed if it returns, and
+     * nothing if it throws (the exception then propagates unchanged).
+     *
+     * <p>A store may run {@code work} again, a bounded number of times, after a transient
+     * failure such as a serialization failure or deadlock; {@code work} must therefore
+     * have no effect outside the transaction it is given.
+     *
+     * @param work what to do with the transaction; must not keep it after returning
+     * @return what {@code work} returned
+     */
+    <T> T inTransaction(Function<ChatStoreTransaction, T> work);
+}

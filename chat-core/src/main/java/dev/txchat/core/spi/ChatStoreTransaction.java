@@ -1,0 +1,129 @@
+package dev.txchat.core.spi;
+
+import dev.txchat.core.ConversationId;
+import dev.txchat.core.Message;
+import dev.txchat.core.Participant;
+import dev.txchat.core.ParticipantId;
+import dev.txchat.core.ParticipantRef;
+import dev.txchat.core.ParticipantType;
+import dev.txchat.core.TicketId;
+import dev.txchat.core.TransactionTicket;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operations available inside one {@link ChatStore#inTransaction unit of work}. Used
+ * by one thread, and only until the work returns.
+ *
+ * <p>Every "find or create" here must hold under concurrency from many threads and many
+ * processes: a race on a unique key resolves to the row that won, returned with
+ * {@code created == false}, never to an error and never to a duplicate.
+ */
+public interface ChatStoreTransaction {
+
+    // ---- tickets ------------------------------------------------------------------------------
+
+    /**
+     * The ticket of {@code transactionId}, inserting it with {@code id}, {@code details}
+     * and {@code createdAt} if there is none. The returned ticket has no conversations.
+     */
+    Stored<TransactionTicket> findOrCreateTicket(TicketId id, String transactionId, Map<String, String> details,
+                                                 Instant createdAt);
+
+    /**
+     * The ticket of {@code transactionId} with all its conversations (deleted ones
+     * included, each with its participants), oldest first; empty if there is none.
+     */
+    Optional<TransactionTicket> findTicket(String transactionId);
+
+    // ---- conversations ------------------------------------------------------------------------
+
+    /**
+     * Inserts {@code conversation} with its participants, unless its live key is already
+     * held by a live conversation, which is then returned unchanged with
+     * {@code created == false}. Counters start at zero and {@code lastActivityAt} at the
+     * creation time.
+     */
+    Stored<StoredConversation> createConversation(NewConversation conversation);
+
+    /** The conversation, deleted or not; empty if it does not exist. */
+    Optional<StoredConversation> findConversation(ConversationId id);
+
+    /**
+     * As {@link #findConversation}, but also locks the conversation row until the unit of
+     * work ends, so that concurrent writers to the same conversation are serialized.
+     */
+    Optional<StoredConversation> lockConversation(ConversationId id);
+
+    /** The live conversation holding {@code liveKey}, if any. */
+    Optional<StoredConversation> findLiveConversation(String liveKey);
+
+    /**
+     * Marks the conversation DELETED and frees its live key. Returns false if it was
+     * already deleted or does not exist.
+     */
+    boolean markDeleted(ConversationId id, Instant deletedAt);
+
+    /**
+     * Up to {@code limit} conversations matching {@code query}, in traversal order:
+     * forward walks {@link ConversationKey#LIST_ORDER list order} starting strictly after
+     * {@code bound}; backward walks it in reverse starting strictly before {@code bound}.
+     * A null bound starts at the beginning (forward) or end (backward) of the list.
+     * Each element carries its participants and last message, loaded without one query per
+     * conversation.
+     */
+    List<StoredConversation> listConversations(ConversationQuery query, ConversationKey bound, boolean forward,
+                                               int limit);
+
+    /** How many conversations match {@code query}. */
+    long countConversations(ConversationQuery query);
+
+    // ---- participants -------------------------------------------------------------------------
+
+    /**
+     * Adds a participant with {@code id} to the conversation, unless an active participant
+     * with the same type, user id and organization id exists, which is then returned with
+     * {@code created == false}. Must hold when called concurrently for the same
+     * participant.
+     */
+    Stored<Participant> addParticipant(ConversationId conversationId, ParticipantId id,
+                                       ParticipantRef who, Instant joinedAt);
+
+    /**
+     * Sets {@code leftAt} on an active participant. Returns the updated participant, or
+     * empty if there is no such active participant in that conversation.
+     */
+    Optional<Participant> removeParticipant(ConversationId conversationId, ParticipantId participantId,
+                                            Instant leftAt);
+
+    // ---- messages -----------------------------------------------------------------------------
+
+    /**
+     * Appends a message. If {@code message.clientMessageId()} is not null and a message with
+     * that client id exists in the conversation, returns that one with
+     * {@code created == false} and changes nothing. Otherwise allocates the next sequence
+     * (the conversation's message count plus one, without gaps under concurrency), stores
+     * the message, and on the conversation row increments the message count and the unread
+     * counter of the sender's side and sets {@code lastActivityAt} to the message time.
+     *
+     * @throws IllegalStateException if the conversation does not exist
+     */
+    Stored<Message> appendMessage(NewStoredMessage message);
+
+    /**
+     * Up to {@code limit} messages of the conversation in traversal order: forward by
+     * ascending sequence, strictly above {@code boundSequence}; backward by descending
+     * sequence, strictly below it. A null bound starts at the first (forward) or last
+     * (backward) message. Costs O(limit), whatever the conversation's size.
+     */
+    List<Message> listMessages(ConversationId conversationId, Long boundSequence, boolean forward, int limit);
+
+    /**
+     * Sets {@code readAt} on every unread message of the conversation sent by
+     * {@code sentBy}, lowers that side's unread counter accordingly, and returns how many
+     * messages it marked.
+     */
+    int markRead(ConversationId conversationId, ParticipantType sentBy, Instant readAt);
+}

@@ -1,0 +1,37 @@
+package dev.txchat.core.spi;
+
+import dev.txchat.core.Participant;
+import dev.txchat.core.ParticipantType;
+import java.util.Objects;
+
+/**
+ * Restricts a conversation query to the conversations a business actor is in. A
+ * conversation is in scope when one of its <em>active</em> BUSINESS participants either
+ * <ul>
+ *   <li>is the user: same {@code userId}, and the participant's organization is null or
+ *       equal to {@code organizationId}; or</li>
+ *   <li>is the user's whole organization: null {@code userId} and {@code organizationId}
+ *       equal to the actor's (non-null) organization.</li>
+ * </ul>
+ * Stores must implement exactly {@link #admits(Participant)}.
+ *
+ * @param userId         the business user
+ * @param organizationId the user's organization, or null
+ */
+public record MemberScope(String userId, String organizationId) {
+    public MemberScope {
+        Objects.requireNonNull(userId, "userId");
+    }
+
+    /** Whether {@code p} makes its conversation visible to this business user. */
+    public boolean admits(Participant p) {
+        if (!p.isActive() || p.type() != ParticipantType.BUSINESS) {
+            return false;
+        }
+        if (p.userId() != null) {
+            return p.userId().equals(userId)
+                    && (p.organizationId() == null || p.organizationId().equals(organizationId));
+        }
+        return organizationId != null && organizationId.equals(p.organizationId());
+    }
+}
