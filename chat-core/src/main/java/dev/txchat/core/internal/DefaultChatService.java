@@ -1,25 +1,575 @@
 package dev.txchat.core.internal;
 
-import dev.txchat.core.*;
-import dev.txchat.core.spi.*;
+import dev.txchat.core.AccessDeniedException;
+import dev.txchat.core.Actor;
+import dev.txchat.core.ChatService;
+import dev.txchat.core.ConflictException;
+import dev.txchat.core.Conversation;
+import dev.txchat.core.ConversationFilter;
+import dev.txchat.core.ConversationId;
+import dev.txchat.core.ConversationKind;
+import dev.txchat.core.ConversationStatus;
+import dev.txchat.core.ConversationView;
+import dev.txchat.core.Message;
+import dev.txchat.core.MessageId;
+import dev.txchat.core.NewMessage;
+import dev.txchat.core.NotFoundException;
+import dev.txchat.core.OpenTransactionChat;
+import dev.txchat.core.Page;
+import dev.txchat.core.PageInfo;
+import dev.txchat.core.PageRequest;
+import dev.txchat.core.Participant;
+import dev.txchat.core.ParticipantId;
+import dev.txchat.core.ParticipantMessage;
+import dev.txchat.core.ParticipantRef;
+import dev.txchat.core.ParticipantType;
+import dev.txchat.core.ReadReceipt;
+import dev.txchat.core.StartConversation;
+import dev.txchat.core.TicketId;
+import dev.txchat.core.TransactionChat;
+import dev.txchat.core.TransactionTicket;
+import dev.txchat.core.ValidationException;
+import dev.txchat.core.spi.AccessPolicy;
+import dev.txchat.core.spi.ChatAction;
+import dev.txchat.core.spi.ChatEvent;
+import dev.txchat.core.spi.ChatEventListener;
+import dev.txchat.core.spi.ChatStore;
+import dev.txchat.core.spi.ChatStoreTransaction;
+import dev.txchat.core.spi.ContentPolicy;
+import dev.txchat.core.spi.ConversationKey;
+import dev.txchat.core.spi.ConversationQuery;
+import dev.txchat.core.spi.MemberScope;
+import dev.txchat.core.spi.NewConversation;
+import dev.txchat.core.spi.NewStoredMessage;
+import dev.txchat.core.spi.Stored;
+import dev.txchat.core.spi.StoredConversation;
+import dev.txchat.core.spi.TransactionDirectory;
+import dev.txchat.core.spi.TransactionInfo;
+import dev.txchat.core.spi.WalletOwner;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder; replaced by the real implementation. */
+/**
+ * The {@link ChatService} every builder returns. Every rule of the chat lives here once;
+ * the store only persists atomically. Thread-safe: it holds only immutable configuration.
+ */
 public final class DefaultChatService implements ChatService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultChatService.class);
+
+    private final ChatStore store;
+    private final TransactionDirectory directory;
+    private final AccessPolicy accessPolicy;
+    private final ContentPolicy contentPolicy;
+    private final Clock clock;
+    private final List<ChatEventListener> listeners;
+
     public DefaultChatService(ChatStore store, TransactionDirectory directory, AccessPolicy accessPolicy,
                               ContentPolicy contentPolicy, Clock clock, List<ChatEventListener> listeners) {
+        this.store = store;
+        this.directory = directory;
+        this.accessPolicy = accessPolicy;
+        this.contentPolicy = contentPolicy;
+        this.clock = clock;
+        this.listeners = List.copyOf(listeners);
     }
-    public Conversation startConversation(Actor actor, StartConversation request) { throw new UnsupportedOperationException(); }
-    public TransactionChat openTransactionChat(Actor actor, OpenTransactionChat request) { throw new UnsupportedOperationException(); }
-    public Conversation accountThread(Actor actor, String organizationId) { throw new UnsupportedOperationException(); }
-    public ConversationView getConversation(Actor actor, ConversationId id) { throw new UnsupportedOperationException(); }
-    public Page<ConversationView> listConversations(Actor actor, ConversationFilter filter, PageRequest page) { throw new UnsupportedOperationException(); }
-    public void deleteConversation(Actor actor, ConversationId id) { throw new UnsupportedOperationException(); }
-    public Participant addParticipant(Actor actor, ConversationId id, ParticipantRef who) { throw new UnsupportedOperationException(); }
-    public void removeParticipant(Actor actor, ConversationId id, ParticipantId participant) { throw new UnsupportedOperationException(); }
-    public ParticipantMessage postMessage(Actor actor, ConversationId id, NewMessage message) { throw new UnsupportedOperationException(); }
-    public Page<ParticipantMessage> listMessages(Actor actor, ConversationId id, PageRequest page) { throw new UnsupportedOperationException(); }
-    public ReadReceipt markRead(Actor actor, ConversationId id, ParticipantType sentBy) { throw new UnsupportedOperationException(); }
-    public TransactionTicket ticket(Actor actor, String transactionId) { throw new UnsupportedOperationException(); }
+
+    // ---- starting conversations -----------------------------------------------------------------
+
+    @Override
+    public Conversation startConversation(Actor actor, StartConversation request) {
+        requireActor(actor);
+        Checks.notNull(request, "request");
+        ParticipantRef with = Checks.notNull(request.with(), "with");
+        if (with.type() != ParticipantType.BUSINESS) {
+            throw ValidationException.of("with", "must be a business user or business account");
+        }
+        String subject = Checks.optionalSubject(request.subject(), "subject");
+        Content first = request.firstMessage() == null ? null : content(request.firstMessage());
+        authorize(actor, ChatAction.START_CONVERSATION);
+
+        return run(tx -> {
+            Instant now = now();
+            Participant staff = newParticipant(ParticipantRef.serviceUser(actor.userId()), now);
+            Conversation conversation = new Conversation(ConversationId.random(), ConversationKind.DIRECT, null, null,
+                    with.organizationId(), subject, ConversationStatus.OPEN, now,
+                    List.of(newParticipant(with, now), staff));
+            StoredConversation stored = tx.createConversation(new NewConversation(conversation, null)).value();
+            List<ChatEvent> events = new ArrayList<>();
+            events.add(new ChatEvent.ConversationStarted(stored.conversation(), actor));
+            if (first != null) {
+                Stored<Message> message = tx.appendMessage(newMessage(conversation.id(), staff, actor, first, now));
+                events.add(new ChatEvent.MessagePosted(conversation.id(),
+                        new ParticipantMessage(message.value(), staff), actor));
+            }
+            return new Outcome<>(stored.conversation(), events);
+        });
+    }
+
+    @Override
+    public TransactionChat openTransactionChat(Actor actor, OpenTransactionChat request) {
+        requireActor(actor);
+        Checks.notNull(request, "request");
+        String transactionId = Checks.id(request.transactionId(), "transactionId");
+        ParticipantRef businessUser = Checks.notNull(request.businessUser(), "businessUser");
+        if (businessUser.type() != ParticipantType.BUSINESS || businessUser.userId() == null) {
+            throw ValidationException.of("businessUser", "must be a business user (ParticipantRef.businessUser)");
+        }
+        Content content = content(Checks.notNull(request.message(), "message"));
+        authorize(actor, ChatAction.OPEN_TRANSACTION_CHAT);
+
+        TransactionInfo info = directory.find(transactionId)
+                .orElseThrow(() -> new NotFoundException("transaction " + transactionId + " not found"));
+        WalletOwner owner = info.walletOwners().stream()
+                .filter(o -> businessUser.userId().equals(o.userId()))
+                .filter(o -> businessUser.organizationId() == null || o.organizationId() == null
+                        || businessUser.organizationId().equals(o.organizationId()))
+                .findFirst()
+                .orElseThrow(() -> ValidationException.of("businessUser",
+                        "the user's wallet does not participate in transaction " + transactionId));
+        String organizationId = businessUser.organizationId() != null
+                ? businessUser.organizationId() : owner.organizationId();
+        ParticipantRef business = ParticipantRef.businessUser(businessUser.userId(), organizationId);
+        String liveKey = LiveKeys.transactionChat(transactionId, business.userId());
+
+        return run(tx -> {
+            Instant now = now();
+            TransactionTicket ticket = tx.findOrCreateTicket(TicketId.random(), transactionId, info.details(), now)
+                    .value();
+            Participant staff = newParticipant(ParticipantRef.serviceUser(actor.userId()), now);
+            Conversation fresh = new Conversation(ConversationId.random(), ConversationKind.TRANSACTION, ticket.id(),
+                    transactionId, organizationId, null, ConversationStatus.OPEN, now,
+                    List.of(newParticipant(business, now), staff));
+            Stored<StoredConversation> stored = tx.createConversation(new NewConversation(fresh, liveKey));
+            ConversationId id = stored.value().conversation().id();
+            List<ChatEvent> events = new ArrayList<>();
+            Participant sender = staff;
+            if (stored.created()) {
+                events.add(new ChatEvent.ConversationStarted(stored.value().conversation(), actor));
+            } else {
+                StoredConversation existing = tx.lockConversation(id).orElseThrow();
+                ensureActive(tx, existing.conversation(), business, now, actor, events);
+                sender = senderFor(tx, actor, existing.conversation(), now, events);
+            }
+            Stored<Message> message = tx.appendMessage(newMessage(id, sender, actor, content, now));
+            Conversation conversation = tx.findConversation(id).orElseThrow().conversation();
+            ParticipantMessage posted = withSender(message.value(), conversation);
+            if (message.created()) {
+                events.add(new ChatEvent.MessagePosted(id, posted, actor));
+            }
+            TransactionTicket withConversations = tx.findTicket(transactionId).orElse(ticket);
+            return new Outcome<>(new TransactionChat(withConversations, conversation, posted, stored.created()),
+                    events);
+        });
+    }
+
+    @Override
+    public Conversation accountThread(Actor actor, String organizationId) {
+        requireActor(actor);
+        String organization = Checks.id(organizationId, "organizationId");
+        authorize(actor, ChatAction.VIEW);
+        if (!actor.isService() && !organization.equals(actor.organizationId())) {
+            throw new AccessDeniedException("a business user may only open its own organization's account thread");
+        }
+        String liveKey = LiveKeys.accountThread(organization);
+
+        return run(tx -> {
+            Optional<StoredConversation> live = tx.findLiveConversation(liveKey);
+            if (live.isPresent()) {
+                return new Outcome<>(live.get().conversation(), List.of());
+            }
+            Instant now = now();
+            Conversation fresh = new Conversation(ConversationId.random(), ConversationKind.ACCOUNT, null, null,
+                    organization, null, ConversationStatus.OPEN, now,
+                    List.of(newParticipant(ParticipantRef.platform(), now),
+                            newParticipant(ParticipantRef.businessAccount(organization), now)));
+            Stored<StoredConversation> stored = tx.createConversation(new NewConversation(fresh, liveKey));
+            List<ChatEvent> events = stored.created()
+                    ? List.of(new ChatEvent.ConversationStarted(stored.value().conversation(), actor))
+                    : List.of();
+            return new Outcome<>(stored.value().conversation(), events);
+        });
+    }
+
+    // ---- reading --------------------------------------------------------------------------------
+
+    @Override
+    public ConversationView getConversation(Actor actor, ConversationId id) {
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        authorize(actor, ChatAction.VIEW);
+        return read(tx -> view(visible(tx, actor, id, false), actor));
+    }
+
+    @Override
+    public Page<ConversationView> listConversations(Actor actor, ConversationFilter filter, PageRequest page) {
+        requireActor(actor);
+        Checks.notNull(filter, "filter");
+        checkPage(page);
+        ConversationFilter normalized = new ConversationFilter(
+                Checks.optionalId(filter.participantId(), "participantId"), filter.participantType(),
+                Checks.optionalId(filter.transactionId(), "transactionId"), filter.kind(),
+                actor.isService() && filter.includeDeleted());
+        MemberScope member = actor.isService() ? null : new MemberScope(actor.userId(), actor.organizationId());
+        String scope = scopeOf(normalized, member);
+        ConversationKey bound = page.cursor() == null
+                ? null : Cursors.conversationKey(page.cursor(), scope, page.cursorField());
+        authorize(actor, ChatAction.VIEW);
+        ConversationQuery query = new ConversationQuery(normalized, member);
+
+        return read(tx -> {
+            long total = tx.countConversations(query);
+            List<StoredConversation> rows = tx.listConversations(query, bound, page.forward(), page.size() + 1);
+            return page(rows, page, bound != null, total,
+                    c -> view(c, actor), c -> Cursors.forConversation(c.key(), scope));
+        });
+    }
+
+    @Override
+    public Page<ParticipantMessage> listMessages(Actor actor, ConversationId id, PageRequest page) {
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        checkPage(page);
+        Long bound = page.cursor() == null ? null : Cursors.messageSequence(page.cursor(), id, page.cursorField());
+        authorize(actor, ChatAction.VIEW);
+
+        return read(tx -> {
+            StoredConversation conversation = visible(tx, actor, id, false);
+            List<Message> rows = tx.listMessages(id, bound, page.forward(), page.size() + 1);
+            return page(rows, page, bound != null, conversation.messageCount(),
+                    m -> withSender(m, conversation.conversation()), m -> Cursors.forMessage(id, m.sequence()));
+        });
+    }
+
+    @Override
+    public TransactionTicket ticket(Actor actor, String transactionId) {
+        requireActor(actor);
+        String transaction = Checks.id(transactionId, "transactionId");
+        authorize(actor, ChatAction.VIEW);
+        NotFoundException notFound = new NotFoundException("no ticket for transaction " + transaction);
+        TransactionTicket ticket = read(tx -> tx.findTicket(transaction)).orElseThrow(() -> notFound);
+        if (actor.isService()) {
+            return ticket;
+        }
+        MemberScope member = new MemberScope(actor.userId(), actor.organizationId());
+        List<Conversation> own = ticket.conversations().stream()
+                .filter(c -> !c.isDeleted() && c.participants().stream().anyMatch(member::admits))
+                .toList();
+        if (own.isEmpty()) {
+            throw notFound;
+        }
+        return ticket.withConversations(own);
+    }
+
+    // ---- writing --------------------------------------------------------------------------------
+
+    @Override
+    public ParticipantMessage postMessage(Actor actor, ConversationId id, NewMessage message) {
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        Content content = content(Checks.notNull(message, "message"));
+        authorize(actor, ChatAction.POST_MESSAGE);
+
+        return run(tx -> {
+            Instant now = now();
+            Conversation conversation = visible(tx, actor, id, true).conversation();
+            if (conversation.isDeleted()) {
+                throw new ConflictException("conversation " + id + " is deleted");
+            }
+            List<ChatEvent> events = new ArrayList<>();
+            Participant sender = senderFor(tx, actor, conversation, now, events);
+            Stored<Message> stored = tx.appendMessage(newMessage(id, sender, actor, content, now));
+            Participant actualSender = stored.created() ? sender
+                    : tx.findConversation(id).orElseThrow().conversation()
+                            .participant(stored.value().senderId()).orElseThrow();
+            ParticipantMessage posted = new ParticipantMessage(stored.value(), actualSender);
+            if (stored.created()) {
+                events.add(new ChatEvent.MessagePosted(id, posted, actor));
+            }
+            return new Outcome<>(posted, events);
+        });
+    }
+
+    @Override
+    public ReadReceipt markRead(Actor actor, ConversationId id, ParticipantType sentBy) {
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        Checks.notNull(sentBy, "sentBy");
+        authorize(actor, ChatAction.MARK_READ);
+
+        return run(tx -> {
+            Instant now = now();
+            visible(tx, actor, id, true);
+            // a side never marks its own messages read: read state belongs to the reader's side
+            int marked = sentBy == actor.type() ? 0 : tx.markRead(id, sentBy, now);
+            ReadReceipt receipt = new ReadReceipt(id, marked, now);
+            List<ChatEvent> events = marked == 0
+                    ? List.of() : List.of(new ChatEvent.MessagesRead(id, sentBy, receipt, actor));
+            return new Outcome<>(receipt, events);
+        });
+    }
+
+    @Override
+    public void deleteConversation(Actor actor, ConversationId id) {
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        authorize(actor, ChatAction.DELETE_CONVERSATION);
+
+        run(tx -> {
+            Instant now = now();
+            found(tx.lockConversation(id), id);
+            boolean deleted = tx.markDeleted(id, now);
+            List<ChatEvent> events = deleted
+                    ? List.of(new ChatEvent.ConversationDeleted(id, now, actor)) : List.of();
+            return new Outcome<>(Boolean.TRUE, events);
+        });
+    }
+
+    @Override
+    public Participant addParticipant(Actor actor, ConversationId id, ParticipantRef who) {
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        Checks.notNull(who, "who");
+        if (who.type() == ParticipantType.SERVICE && who.userId() == null) {
+            throw ValidationException.of("who", "the platform participant belongs to account threads only");
+        }
+        authorize(actor, ChatAction.MANAGE_PARTICIPANTS);
+
+        return run(tx -> {
+            Instant now = now();
+            Conversation conversation = manageable(tx, id);
+            List<ChatEvent> events = new ArrayList<>();
+            Participant participant = ensureActive(tx, conversation, who, now, actor, events);
+            return new Outcome<>(participant, events);
+        });
+    }
+
+    @Override
+    public void removeParticipant(Actor actor, ConversationId id, ParticipantId participant) {
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        Checks.notNull(participant, "participant");
+        authorize(actor, ChatAction.MANAGE_PARTICIPANTS);
+
+        run(tx -> {
+            Instant now = now();
+            manageable(tx, id);
+            Participant removed = tx.removeParticipant(id, participant, now)
+                    .orElseThrow(() -> new NotFoundException(
+                            "participant " + participant + " is not an active member of conversation " + id));
+            return new Outcome<>(Boolean.TRUE, List.of(new ChatEvent.ParticipantRemoved(id, removed, actor)));
+        });
+    }
+
+    // ---- rules ----------------------------------------------------------------------------------
+
+    private static void requireActor(Actor actor) {
+        Checks.notNull(actor, "actor");
+    }
+
+    /**
+     * Business actors are limited by the core whatever the policy says; the policy can only
+     * narrow further.
+     */
+    private void authorize(Actor actor, ChatAction action) {
+        if (!actor.isService() && !action.openToBusiness()) {
+            throw new AccessDeniedException("business users may not " + describe(action));
+        }
+        if (!accessPolicy.permits(actor, action)) {
+            throw new AccessDeniedException(actor.isService()
+                    ? "permission " + action.requiredPermission() + " is required to " + describe(action)
+                    : "not permitted to " + describe(action));
+        }
+    }
+
+    private static String describe(ChatAction action) {
+        return action.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    /**
+     * The conversation, if the actor may see it. For a business actor a conversation it is
+     * not in, or a deleted one, is reported exactly like a missing one.
+     */
+    private static StoredConversation visible(ChatStoreTransaction tx, Actor actor, ConversationId id, boolean lock) {
+        StoredConversation conversation = found(lock ? tx.lockConversation(id) : tx.findConversation(id), id);
+        if (!actor.isService()) {
+            MemberScope member = new MemberScope(actor.userId(), actor.organizationId());
+            if (conversation.conversation().isDeleted()
+                    || conversation.conversation().participants().stream().noneMatch(member::admits)) {
+                throw notFound(id);
+            }
+        }
+        return conversation;
+    }
+
+    private static StoredConversation found(Optional<StoredConversation> conversation, ConversationId id) {
+        return conversation.orElseThrow(() -> notFound(id));
+    }
+
+    private static NotFoundException notFound(ConversationId id) {
+        return new NotFoundException("conversation " + id + " not found");
+    }
+
+    private static Conversation manageable(ChatStoreTransaction tx, ConversationId id) {
+        Conversation conversation = found(tx.lockConversation(id), id).conversation();
+        if (conversation.kind() == ConversationKind.ACCOUNT) {
+            throw new ConflictException("account threads have fixed participants: the platform and the account");
+        }
+        if (conversation.isDeleted()) {
+            throw new ConflictException("conversation " + id + " is deleted");
+        }
+        return conversation;
+    }
+
+    /**
+     * Who the actor writes as. In account threads each side is one participant; elsewhere a
+     * business actor writes as its own participant, and a staff user joins on first write.
+     */
+    private Participant senderFor(ChatStoreTransaction tx, Actor actor, Conversation conversation, Instant now,
+                                  List<ChatEvent> events) {
+        if (conversation.kind() == ConversationKind.ACCOUNT) {
+            ParticipantRef side = actor.isService()
+                    ? ParticipantRef.platform() : ParticipantRef.businessAccount(conversation.organizationId());
+            return ensureActive(tx, conversation, side, now, actor, events);
+        }
+        if (actor.isService()) {
+            return ensureActive(tx, conversation, ParticipantRef.serviceUser(actor.userId()), now, actor, events);
+        }
+        MemberScope member = new MemberScope(actor.userId(), actor.organizationId());
+        // prefer the user's own participant over its organization's
+        return conversation.participants().stream()
+                .filter(member::admits)
+                .min((a, b) -> Boolean.compare(a.userId() == null, b.userId() == null))
+                .orElseThrow(() -> notFound(conversation.id()));
+    }
+
+    private static Participant ensureActive(ChatStoreTransaction tx, Conversation conversation, ParticipantRef ref,
+                                            Instant now, Actor actor, List<ChatEvent> events) {
+        Optional<Participant> active = conversation.participants().stream()
+                .filter(p -> p.isActive() && p.is(ref))
+                .findFirst();
+        if (active.isPresent()) {
+            return active.get();
+        }
+        Stored<Participant> added = tx.addParticipant(conversation.id(), ParticipantId.random(), ref, now);
+        if (added.created()) {
+            events.add(new ChatEvent.ParticipantAdded(conversation.id(), added.value(), actor));
+        }
+        return added.value();
+    }
+
+    private static ConversationView view(StoredConversation stored, Actor actor) {
+        Message last = stored.lastMessage();
+        return new ConversationView(stored.conversation(), stored.messageCount(), stored.unreadFor(actor.type()),
+                last == null ? null : withSender(last, stored.conversation()));
+    }
+
+    private static ParticipantMessage withSender(Message message, Conversation conversation) {
+        Participant sender = conversation.participant(message.senderId())
+                .orElseThrow(() -> new IllegalStateException(
+                        "message " + message.id() + " names sender " + message.senderId() + " missing from "
+                                + conversation.id()));
+        return new ParticipantMessage(message, sender);
+    }
+
+    private Content content(NewMessage message) {
+        String body = contentPolicy.apply(message.body());
+        if (body == null || body.isBlank()) {
+            throw ValidationException.of("body", "must not be blank");
+        }
+        return new Content(body, Checks.optionalId(message.clientMessageId(), "clientMessageId"));
+    }
+
+    private static NewStoredMessage newMessage(ConversationId id, Participant sender, Actor actor, Content content,
+                                               Instant now) {
+        return new NewStoredMessage(MessageId.random(), id, sender.id(), sender.type(), actor.userId(),
+                content.body(), content.clientMessageId(), now);
+    }
+
+    private static Participant newParticipant(ParticipantRef ref, Instant now) {
+        return new Participant(ParticipantId.random(), ref.type(), ref.userId(), ref.organizationId(), now, null);
+    }
+
+    private static void checkPage(PageRequest page) {
+        Checks.notNull(page, "page");
+        if (page.size() < 1 || page.size() > PageRequest.MAX_SIZE) {
+            throw ValidationException.of(page.sizeField(), "must be between 1 and " + PageRequest.MAX_SIZE);
+        }
+        if (page.cursor() != null && page.cursor().isBlank()) {
+            throw ValidationException.of(page.cursorField(), "must not be blank");
+        }
+    }
+
+    /** Binds conversation cursors to the list they were issued for: the caller's scope and filter. */
+    private static String scopeOf(ConversationFilter filter, MemberScope member) {
+        return (member == null ? "service" : "member:" + member.userId() + ":" + member.organizationId())
+                + "|" + filter.participantId() + "|" + filter.participantType() + "|" + filter.transactionId()
+                + "|" + filter.kind() + "|" + filter.includeDeleted();
+    }
+
+    /**
+     * Turns {@code limit + 1} rows in traversal order into a page in list order, with
+     * GraphQL-style page info: the extra row tells whether more lie beyond; a cursor given
+     * means items lie on its other side.
+     */
+    private static <R, T> Page<T> page(List<R> rows, PageRequest page, boolean fromCursor, long total,
+                                       Function<R, T> node, Function<R, String> cursor) {
+        boolean more = rows.size() > page.size();
+        List<R> kept = new ArrayList<>(more ? rows.subList(0, page.size()) : rows);
+        if (!page.forward()) {
+            Collections.reverse(kept);
+        }
+        String start = kept.isEmpty() ? null : cursor.apply(kept.get(0));
+        String end = kept.isEmpty() ? null : cursor.apply(kept.get(kept.size() - 1));
+        PageInfo info = page.forward()
+                ? new PageInfo(more, fromCursor, start, end)
+                : new PageInfo(fromCursor, more, start, end);
+        return new Page<>(kept.stream().map(node).toList(), total, info);
+    }
+
+    // ---- running units of work ------------------------------------------------------------------
+
+    private Instant now() {
+        // every store keeps microseconds; truncating here makes all of them read back what was written
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private <T> T read(Function<ChatStoreTransaction, T> work) {
+        return store.inTransaction(work);
+    }
+
+    /** Runs a writing unit of work, then tells the listeners what it committed. */
+    private <T> T run(Function<ChatStoreTransaction, Outcome<T>> work) {
+        Outcome<T> outcome = store.inTransaction(work);
+        for (ChatEvent event : outcome.events()) {
+            publish(event);
+        }
+        return outcome.value();
+    }
+
+    private void publish(ChatEvent event) {
+        for (ChatEventListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.warn("chat event listener {} failed on {}; the call itself succeeded", listener,
+                        event.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    /** What a unit of work returns: its result and the events to publish after commit. */
+    private record Outcome<T>(T value, List<ChatEvent> events) {
+    }
+
+    private record Content(String body, String clientMessageId) {
+    }
 }

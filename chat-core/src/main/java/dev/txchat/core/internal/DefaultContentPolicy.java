@@ -11,11 +11,11 @@ public enum DefaultContentPolicy implements ContentPolicy {
 
     /**
      * 13 to 19 digits, single spaces or dashes allowed between them. The run must not touch
-     * another letter or digit (even across one separator), so IBANs, longer account numbers
-     * and phone numbers with country prefixes are not cut into card-sized pieces.
+     * a letter, nor another digit even across one separator, so IBANs, longer account
+     * numbers and phone numbers are not cut into card-sized pieces.
      */
     private static final Pattern CARD_CANDIDATE = Pattern.compile(
-            "(?<![\\p{L}\\p{Nd}][ -]?)(?<![\\p{L}\\p{Nd}])\\d(?:[ -]?\\d){12,18}(?![ -]?[\\p{L}\\p{Nd}])");
+            "(?<![\\p{L}\\p{Nd}])(?<!\\p{Nd}[ -])\\d(?:[ -]?\\d){12,18}(?![ -]?\\p{Nd})(?!\\p{L})");
 
     static final String MASK_PREFIX = "**** ";
 

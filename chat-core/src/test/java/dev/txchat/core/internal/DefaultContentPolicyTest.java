@@ -1,0 +1,98 @@
+package dev.txchat.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.txchat.core.ValidationException;
+import dev.txchat.core.spi.ContentPolicy;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class DefaultContentPolicyTest {
+
+    private final ContentPolicy policy = ContentPolicy.defaults();
+
+    @Test
+    void trimsAndNormalizesLineEndings() {
+        assertThat(policy.apply("  hello\r\nworld \t")).isEqualTo("hello\nworld");
+    }
+
+    @Test
+    void keepsNewlinesTabsEmojiAndRightToLeftText() {
+        String body = "line1\n\tשלום 👋🏽 مرحبا";
+        assertThat(policy.apply(body)).isEqualTo(body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   ", "\n\t "})
+    void rejectsBlankBodies(String body) {
+        assertRejectedOnBody(body);
+    }
+
+    @Test
+    void rejectsNullBody() {
+        assertRejectedOnBody(null);
+    }
+
+    @Test
+    void acceptsExactly4000CodePointsAndRejects4001() {
+        assertThat(policy.apply("a".repeat(4000))).hasSize(4000);
+        assertRejectedOnBody("a".repeat(4001));
+        // length counts code points, so 4000 emoji (8000 UTF-16 units) still fit
+        assertThat(policy.apply("😀".repeat(4000))).hasSize(8000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a\u0000b", "bell\u0007", "esc\u001b[31m", "del\u007f", "c1\u0085", "cr\ronly"})
+    void rejectsControlCharactersOtherThanNewlineAndTab(String body) {
+        assertRejectedOnBody(body);
+    }
+
+    @Test
+    void rejectsUnpairedSurrogatesBecauseNoDatabaseCanStoreThem() {
+        assertRejectedOnBody("x\uD83Dy");
+        assertRejectedOnBody("x\uDE00y");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "5555555555554444",
+            "378282246310005", "6011111111111117", "4000056655665556", "4222222222222"})
+    void masksLuhnValidCardNumbersToTheirLastFourDigits(String card) {
+        String digits = card.replaceAll("[ -]", "");
+        String masked = policy.apply("card " + card + " please");
+        assertThat(masked).isEqualTo("card **** " + digits.substring(digits.length() - 4) + " please");
+        assertThat(masked).doesNotContain(digits.substring(0, 6));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "order 4111111111111112",               // fails Luhn
+            "call +44 20 7946 0958",                // phone number
+            "IBAN GB82 WEST 1234 5698 7654 32",     // IBAN with letters
+            "IBAN DE89 3704 0044 0532 0130 00",     // IBAN: 20 digits after the country code
+            "ref 123456789012",                     // 12 digits
+            "account 41111111111111110000"})        // longer than 19 digits
+    void leavesNumbersThatAreNotCardNumbersAlone(String body) {
+        assertThat(policy.apply(body)).isEqualTo(body);
+    }
+
+    @Test
+    void masksEveryCardInABody() {
+        assertThat(policy.apply("4111111111111111 and 5555-5555-5555-4444"))
+                .isEqualTo("**** 1111 and **** 4444");
+    }
+
+    @Test
+    void luhnCheckAgreesWithKnownValues() {
+        assertThat(DefaultContentPolicy.passesLuhn("79927398713")).isTrue();
+        assertThat(DefaultContentPolicy.passesLuhn("79927398710")).isFalse();
+    }
+
+    private void assertRejectedOnBody(String body) {
+        assertThatThrownBy(() -> policy.apply(body))
+                .isInstanceOfSatisfying(ValidationException.class,
+                        e -> assertThat(e.errors()).extracting(dev.txchat.core.FieldError::field).containsExactly("body"));
+    }
+}
