@@ -7,6 +7,7 @@ import dev.txchat.core.spi.ChatStore;
 import dev.txchat.core.spi.ContentPolicy;
 import dev.txchat.core.spi.TransactionDirectory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -16,10 +17,13 @@ import java.util.Objects;
  * setter returns this builder. Not thread-safe; the service it builds is.
  *
  * <p>Defaults: {@link AccessPolicy#permissionBased()}, {@link ContentPolicy#defaults()},
- * {@link Clock#systemUTC()}, no listeners, and a transaction directory that knows no
+ * {@link Clock#systemUTC()}, no listeners, {@link #DEFAULT_LISTENER_TIMEOUT}, and a transaction directory that knows no
  * transaction (so transaction chats fail with {@link NotFoundException} until one is set).
  */
 public final class ChatServiceBuilder {
+
+    /** How long a call waits, at most, for listeners to take its events: one second. */
+    public static final Duration DEFAULT_LISTENER_TIMEOUT = Duration.ofSeconds(1);
 
     private ChatStore store;
     private TransactionDirectory transactionDirectory = transactionId -> java.util.Optional.empty();
@@ -27,6 +31,7 @@ public final class ChatServiceBuilder {
     private ContentPolicy contentPolicy = ContentPolicy.defaults();
     private Clock clock = Clock.systemUTC();
     private final List<ChatEventListener> listeners = new ArrayList<>();
+    private Duration listenerTimeout = DEFAULT_LISTENER_TIMEOUT;
 
     private ChatServiceBuilder() {
     }
@@ -72,6 +77,21 @@ public final class ChatServiceBuilder {
     }
 
     /**
+     * How long a call waits, at most, for the listeners to handle its events; default
+     * {@link #DEFAULT_LISTENER_TIMEOUT}. Events are delivered in commit order on one
+     * background thread per service; past this bound the call returns and delivery goes on,
+     * so a slow listener never holds a chat call longer than this. Zero: never wait.
+     */
+    public ChatServiceBuilder listenerTimeout(Duration listenerTimeout) {
+        Objects.requireNonNull(listenerTimeout, "listenerTimeout");
+        if (listenerTimeout.isNegative()) {
+            throw new IllegalArgumentException("listenerTimeout must not be negative: " + listenerTimeout);
+        }
+        this.listenerTimeout = listenerTimeout;
+        return this;
+    }
+
+    /**
      * A new service with this configuration.
      *
      * @throws IllegalStateException if no store was set
@@ -81,6 +101,6 @@ public final class ChatServiceBuilder {
             throw new IllegalStateException("ChatService.builder(): store(...) is required");
         }
         return new DefaultChatService(store, transactionDirectory, accessPolicy, contentPolicy, clock,
-                List.copyOf(listeners));
+                List.copyOf(listeners), listenerTimeout);
     }
 }

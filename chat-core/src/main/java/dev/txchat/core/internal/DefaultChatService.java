@@ -47,6 +47,7 @@ import dev.txchat.core.spi.TransactionDirectory;
 import dev.txchat.core.spi.TransactionInfo;
 import dev.txchat.core.spi.WalletOwner;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -54,8 +55,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link ChatService} every builder returns. Every rule of the chat lives here once;
@@ -63,23 +62,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class DefaultChatService implements ChatService {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DefaultChatService.class);
-
     private final ChatStore store;
     private final TransactionDirectory directory;
     private final AccessPolicy accessPolicy;
     private final ContentPolicy contentPolicy;
     private final Clock clock;
-    private final List<ChatEventListener> listeners;
+    private final EventDispatcher events;
 
     public DefaultChatService(ChatStore store, TransactionDirectory directory, AccessPolicy accessPolicy,
-                              ContentPolicy contentPolicy, Clock clock, List<ChatEventListener> listeners) {
+                              ContentPolicy contentPolicy, Clock clock, List<ChatEventListener> listeners,
+                              Duration listenerTimeout) {
         this.store = store;
         this.directory = directory;
         this.accessPolicy = accessPolicy;
         this.contentPolicy = contentPolicy;
         this.clock = clock;
-        this.listeners = List.copyOf(listeners);
+        this.events = new EventDispatcher(listeners, listenerTimeout);
     }
 
     // ---- starting conversations -----------------------------------------------------------------
@@ -549,21 +547,8 @@ public final class DefaultChatService implements ChatService {
     /** Runs a writing unit of work, then tells the listeners what it committed. */
     private <T> T run(Function<ChatStoreTransaction, Outcome<T>> work) {
         Outcome<T> outcome = store.inTransaction(work);
-        for (ChatEvent event : outcome.events()) {
-            publish(event);
-        }
+        events.publish(outcome.events());
         return outcome.value();
-    }
-
-    private void publish(ChatEvent event) {
-        for (ChatEventListener listener : listeners) {
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException | LinkageError e) {
-                LOG.warn("chat event listener {} failed on {}; the call itself succeeded", listener,
-                        event.getClass().getSimpleName(), e);
-            }
-        }
     }
 
     /** What a unit of work returns: its result and the events to publish after commit. */
