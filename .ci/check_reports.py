@@ -1,0 +1,32 @@
+"""Fails CI unless each contract suite ran, unskipped, against every store.
+
+Reads the Surefire XML reports written by `mvn verify` and prints one line per store.
+"""
+import glob
+import sys
+import xml.etree.ElementTree as ET
+
+# store label -> report-name prefixes of its contract suites
+REQUIRED = {
+    "in-memory": ("chat-testkit", ["InMemoryChatStoreTest", "InMemoryChatServiceTest"]),
+    "H2": ("chat-jdbi", ["H2ChatStoreTest", "H2ChatServiceTest"]),
+    "PostgreSQL": ("chat-jdbi", ["PostgresChatStoreTest", "PostgresChatServiceTest"]),
+    "MariaDB": ("chat-jdbi", ["MariaDbChatStoreTest", "MariaDbChatServiceTest"]),
+}
+
+failed = False
+for store, (module, suites) in REQUIRED.items():
+    for suite in suites:
+        tests = skipped = failures = 0
+        for path in glob.glob(f"{module}/target/surefire-reports/TEST-*{suite}*.xml"):
+            root = ET.parse(path).getroot()
+            tests += int(root.get("tests", 0))
+            skipped += int(root.get("skipped", 0))
+            failures += int(root.get("failures", 0)) + int(root.get("errors", 0))
+        ok = tests > 0 and skipped == 0 and failures == 0
+        failed |= not ok
+        print(f"ci: {store:<10} {suite:<26} tests={tests} skipped={skipped} failed={failures} "
+              f"{'OK' if ok else 'NOT OK'}")
+if failed:
+    print("ci: a contract suite did not run on every store", file=sys.stderr)
+    sys.exit(1)
