@@ -1,0 +1,528 @@
+package dev.txchat.testkit;
+
+import dev.txchat.core.Conversation;
+import dev.txchat.core.ConversationId;
+import dev.txchat.core.ConversationStatus;
+import dev.txchat.core.Message;
+import dev.txchat.core.Participant;
+import dev.txchat.core.ParticipantId;
+import dev.txchat.core.ParticipantRef;
+import dev.txchat.core.ParticipantType;
+import dev.txchat.core.TicketId;
+import dev.txchat.core.TransactionTicket;
+import dev.txchat.core.spi.ChatStore;
+import dev.txchat.core.spi.ChatStoreTransaction;
+import dev.txchat.core.spi.ConversationKey;
+import dev.txchat.core.spi.ConversationQuery;
+import dev.txchat.core.spi.NewConversation;
+import dev.txchat.core.spi.NewStoredMessage;
+import dev.txchat.core.spi.Stored;
+import dev.txchat.core.spi.StoredConversation;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * A {@link ChatStore} that keeps everything in memory, for tests and demos. Every piece of
+ * data is lost when the JVM exits (or the instance is dropped).
+ *
+ * <pre>{@code
+ * ChatService chat = ChatService.builder()
+ *     .store(new InMemoryChatStore())
+ *     .transactionDirectory(directory)
+ *     .build();
+ * }</pre>
+ *
+ * <p>It has the same semantics as the database store and passes the same
+ * {@link ChatStoreContract}: each {@link #inTransaction unit of work} is all-or-nothing
+ * (what it wrote is undone if it throws), tickets are unique per transaction, live keys
+ * unique among open conversations, client message ids unique per conversation and
+ * sequences gapless. Listing messages costs O(limit) and listing conversations walks a
+ * sorted index in {@link ConversationKey#LIST_ORDER list order}.
+ *
+ * <p>Thread-safe. Units of work are serialized: one lock is held for the whole unit of
+ * work, so no two ever interleave (a unit of work that blocks therefore blocks every other
+ * caller). A {@link ChatStoreTransaction} may only be used by the thread running its unit
+ * of work, and only until that work returns; afterwards every call throws
+ * {@link IllegalStateException}.
+ */
+public final class InMemoryChatStore implements ChatStore {
+
+    private static final Comparator<Conversation> OLDEST_FIRST = Comparator
+            .comparing(Conversation::createdAt)
+            .thenComparing(c -> c.id().toString());
+
+    // Fair, so that a thread hammering the store cannot starve the others in concurrency tests.
+    private final ReentrantLock lock = new ReentrantLock(true);
+
+    // All state below is guarded by lock.
+    private final Map<String, TicketRow> ticketsByTransaction = new HashMap<>();
+    private final Map<TicketId, TicketRow> ticketsById = new HashMap<>();
+    private final Map<ConversationId, ConversationRow> conversations = new HashMap<>();
+    private final Map<String, ConversationId> liveKeys = new HashMap<>();
+    private final NavigableMap<ConversationKey, ConversationRow> listIndex = new TreeMap<>(ConversationKey.LIST_ORDER);
+
+    /** An empty store. */
+    public InMemoryChatStore() {
+    }
+
+    @Override
+    public <T> T inTransaction(Function<ChatStoreTransaction, T> work) {
+        Objects.requireNonNull(work, "work");
+        lock.lock();
+        try {
+            Tx tx = new Tx();
+            try {
+                T result = work.apply(tx);
+                tx.close();
+                return result;
+            } catch (Throwable failure) {
+                tx.close();
+                tx.rollback();
+                throw failure;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static final class TicketRow {
+        final TicketId id;
+        final String transactionId;
+        final Map<String, String> details;
+        final Instant createdAt;
+        final List<ConversationId> conversations = new ArrayList<>();
+
+        TicketRow(TicketId id, String transactionId, Map<String, String> details, Instant createdAt) {
+            this.id = id;
+            this.transactionId = transactionId;
+            this.details = details == null ? Map.of() : Map.copyOf(details);
+            this.createdAt = createdAt;
+        }
+
+        TransactionTicket toTicket(List<Conversation> withConversations) {
+            return new TransactionTicket(id, transactionId, details, createdAt, withConversations);
+        }
+    }
+
+    private static final class ConversationRow {
+        Conversation conversation;
+        final String liveKey;
+        Instant lastActivityAt;
+        // messages.get(i) has sequence i + 1, so any page is reached in O(1).
+        final ArrayList<Message> messages = new ArrayList<>();
+        final Map<String, Integer> byClientMessageId = new HashMap<>();
+        // Indexes into messages of each side's unread messages, ascending.
+        final ArrayList<Integer> unreadFromService = new ArrayList<>();
+        final ArrayList<Integer> unreadFromBusiness = new ArrayList<>();
+
+        ConversationRow(Conversation conversation, String liveKey) {
+            this.conversation = conversation;
+            this.liveKey = liveKey;
+            this.lastActivityAt = conversation.createdAt();
+        }
+
+        ConversationKey key() {
+            return new ConversationKey(lastActivityAt, conversation.id());
+        }
+
+        ArrayList<Integer> unreadSentBy(ParticipantType side) {
+            return side == ParticipantType.SERVICE ? unreadFromService : unreadFromBusiness;
+        }
+
+        StoredConversation snapshot() {
+            Message last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+            return new StoredConversation(conversation, messages.size(), unreadFromService.size(),
+                    unreadFromBusiness.size(), lastActivityAt, last);
+        }
+
+        boolean isLive() {
+            return conversation.status() == ConversationStatus.OPEN;
+        }
+    }
+
+    /** One unit of work. Writes happen in place; each registers how to undo itself. */
+    private final class Tx implements ChatStoreTransaction {
+        private final Deque<Runnable> undo = new ArrayDeque<>();
+        private final Thread owner = Thread.currentThread();
+        private boolean open = true;
+
+        void close() {
+            open = false;
+        }
+
+        void rollback() {
+            while (!undo.isEmpty()) {
+                undo.pop().run();
+            }
+        }
+
+        private void checkOpen() {
+            if (!open) {
+                throw new IllegalStateException("this transaction's unit of work has ended");
+            }
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("a transaction may only be used by the thread running its unit of work");
+            }
+        }
+
+        // ---- tickets --------------------------------------------------------------------------
+
+        @Override
+        public Stored<TransactionTicket> findOrCreateTicket(TicketId id, String transactionId,
+                                                            Map<String, String> details, Instant createdAt) {
+            checkOpen();
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(transactionId, "transactionId");
+            Objects.requireNonNull(createdAt, "createdAt");
+            TicketRow existing = ticketsByTransaction.get(transactionId);
+            if (existing != null) {
+                return Stored.existing(existing.toTicket(List.of()));
+            }
+            if (ticketsById.containsKey(id)) {
+                throw new IllegalStateException("duplicate ticket id " + id);
+            }
+            TicketRow row = new TicketRow(id, transactionId, details, createdAt);
+            ticketsByTransaction.put(transactionId, row);
+            ticketsById.put(id, row);
+            undo.push(() -> {
+                ticketsByTransaction.remove(transactionId);
+                ticketsById.remove(id);
+            });
+            return Stored.created(row.toTicket(List.of()));
+        }
+
+        @Override
+        public Optional<TransactionTicket> findTicket(String transactionId) {
+            checkOpen();
+            TicketRow row = ticketsByTransaction.get(transactionId);
+            if (row == null) {
+                return Optional.empty();
+            }
+            List<Conversation> list = new ArrayList<>(row.conversations.size());
+            for (ConversationId id : row.conversations) {
+                list.add(conversations.get(id).conversation);
+            }
+            list.sort(OLDEST_FIRST);
+            return Optional.of(row.toTicket(list));
+        }
+
+        // ---- conversations --------------------------------------------------------------------
+
+        @Override
+        public Stored<StoredConversation> createConversation(NewConversation request) {
+            checkOpen();
+            Conversation conversation = request.conversation();
+            String liveKey = request.liveKey();
+            if (liveKey != null) {
+                ConversationId holder = liveKeys.get(liveKey);
+                if (holder != null) {
+                    return Stored.existing(conversations.get(holder).snapshot());
+                }
+            }
+            ConversationId id = conversation.id();
+            if (conversations.containsKey(id)) {
+                throw new IllegalStateException("duplicate conversation id " + id);
+            }
+            TicketRow ticket = null;
+            if (conversation.ticketId() != null) {
+                ticket = ticketsById.get(conversation.ticketId());
+                if (ticket == null) {
+                    throw new IllegalStateException("no ticket " + conversation.ticketId());
+                }
+            }
+            ConversationRow row = new ConversationRow(conversation, liveKey);
+            conversations.put(id, row);
+            ConversationKey key = row.key();
+            listIndex.put(key, row);
+            boolean holdsKey = liveKey != null && row.isLive();
+            if (holdsKey) {
+                liveKeys.put(liveKey, id);
+            }
+            TicketRow finalTicket = ticket;
+            if (finalTicket != null) {
+                finalTicket.conversations.add(id);
+            }
+            undo.push(() -> {
+                conversations.remove(id);
+                listIndex.remove(key);
+                if (holdsKey) {
+                    liveKeys.remove(liveKey);
+                }
+                if (finalTicket != null) {
+                    finalTicket.conversations.remove(finalTicket.conversations.size() - 1);
+                }
+            });
+            return Stored.created(row.snapshot());
+        }
+
+        @Override
+        public Optional<StoredConversation> findConversation(ConversationId id) {
+            checkOpen();
+            ConversationRow row = conversations.get(id);
+            return row == null ? Optional.empty() : Optional.of(row.snapshot());
+        }
+
+        @Override
+        public Optional<StoredConversation> lockConversation(ConversationId id) {
+            // Units of work are already serialized by the store lock.
+            return findConversation(id);
+        }
+
+        @Override
+        public Optional<StoredConversation> findLiveConversation(String liveKey) {
+            checkOpen();
+            ConversationId id = liveKeys.get(liveKey);
+            return id == null ? Optional.empty() : Optional.of(conversations.get(id).snapshot());
+        }
+
+        @Override
+        public boolean markDeleted(ConversationId id, Instant deletedAt) {
+            checkOpen();
+            ConversationRow row = conversations.get(id);
+            if (row == null || !row.isLive()) {
+                return false;
+            }
+            Conversation before = row.conversation;
+            row.conversation = withStatus(before, ConversationStatus.DELETED);
+            boolean freedKey = row.liveKey != null && id.equals(liveKeys.get(row.liveKey));
+            if (freedKey) {
+                liveKeys.remove(row.liveKey);
+            }
+            undo.push(() -> {
+                row.conversation = before;
+                if (freedKey) {
+                    liveKeys.put(row.liveKey, id);
+                }
+            });
+            return true;
+        }
+
+        @Override
+        public List<StoredConversation> listConversations(ConversationQuery query, ConversationKey bound,
+                                                          boolean forward, int limit) {
+            checkOpen();
+            Objects.requireNonNull(query, "query");
+            checkLimit(limit);
+            NavigableMap<ConversationKey, ConversationRow> range;
+            if (forward) {
+                range = bound == null ? listIndex : listIndex.tailMap(bound, false);
+            } else {
+                range = (bound == null ? listIndex : listIndex.headMap(bound, false)).descendingMap();
+            }
+            List<StoredConversation> page = new ArrayList<>(Math.min(limit, 64));
+            for (ConversationRow row : range.values()) {
+                if (page.size() >= limit) {
+                    break;
+                }
+                StoredConversation snapshot = row.snapshot();
+                if (query.matches(snapshot)) {
+                    page.add(snapshot);
+                }
+            }
+            return page;
+        }
+
+        @Override
+        public long countConversations(ConversationQuery query) {
+            checkOpen();
+            Objects.requireNonNull(query, "query");
+            long count = 0;
+            for (ConversationRow row : conversations.values()) {
+                if (query.matches(row.snapshot())) {
+                    count++;
+                }
+            }
+            return count;
+        }
+
+        // ---- participants ---------------------------------------------------------------------
+
+        @Override
+        public Stored<Participant> addParticipant(ConversationId conversationId, ParticipantId id,
+                                                  ParticipantRef who, Instant joinedAt) {
+            checkOpen();
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(who, "who");
+            Objects.requireNonNull(joinedAt, "joinedAt");
+            ConversationRow row = existingRow(conversationId);
+            Conversation before = row.conversation;
+            for (Participant p : before.participants()) {
+                if (p.isActive() && p.is(who)) {
+                    return Stored.existing(p);
+                }
+            }
+            Participant added = new Participant(id, who.type(), who.userId(), who.organizationId(), joinedAt, null);
+            List<Participant> participants = new ArrayList<>(before.participants());
+            participants.add(added);
+            row.conversation = withParticipants(before, participants);
+            undo.push(() -> row.conversation = before);
+            return Stored.created(added);
+        }
+
+        @Override
+        public Optional<Participant> removeParticipant(ConversationId conversationId, ParticipantId participantId,
+                                                       Instant leftAt) {
+            checkOpen();
+            Objects.requireNonNull(leftAt, "leftAt");
+            ConversationRow row = conversations.get(conversationId);
+            if (row == null) {
+                return Optional.empty();
+            }
+            Conversation before = row.conversation;
+            List<Participant> participants = new ArrayList<>(before.participants());
+            for (int i = 0; i < participants.size(); i++) {
+                Participant p = participants.get(i);
+                if (p.id().equals(participantId) && p.isActive()) {
+                    Participant left = new Participant(p.id(), p.type(), p.userId(), p.organizationId(),
+                            p.joinedAt(), leftAt);
+                    participants.set(i, left);
+                    row.conversation = withParticipants(before, participants);
+                    undo.push(() -> row.conversation = before);
+                    return Optional.of(left);
+                }
+            }
+            return Optional.empty();
+        }
+
+        // ---- messages -------------------------------------------------------------------------
+
+        @Override
+        public Stored<Message> appendMessage(NewStoredMessage message) {
+            checkOpen();
+            Objects.requireNonNull(message, "message");
+            ConversationRow row = existingRow(message.conversationId());
+            String clientMessageId = message.clientMessageId();
+            if (clientMessageId != null) {
+                Integer existing = row.byClientMessageId.get(clientMessageId);
+                if (existing != null) {
+                    return Stored.existing(row.messages.get(existing));
+                }
+            }
+            Message stored = new Message(message.id(), message.conversationId(), row.messages.size() + 1L,
+                    message.senderId(), message.sentByType(), message.authorUserId(), message.body(),
+                    message.createdAt(), null, clientMessageId);
+            ConversationKey oldKey = row.key();
+            Instant oldActivity = row.lastActivityAt;
+            int index = row.messages.size();
+            row.messages.add(stored);
+            if (clientMessageId != null) {
+                row.byClientMessageId.put(clientMessageId, index);
+            }
+            ArrayList<Integer> unread = row.unreadSentBy(message.sentByType());
+            unread.add(index);
+            listIndex.remove(oldKey);
+            row.lastActivityAt = message.createdAt();
+            ConversationKey newKey = row.key();
+            listIndex.put(newKey, row);
+            undo.push(() -> {
+                listIndex.remove(newKey);
+                row.lastActivityAt = oldActivity;
+                listIndex.put(oldKey, row);
+                unread.remove(unread.size() - 1);
+                if (clientMessageId != null) {
+                    row.byClientMessageId.remove(clientMessageId);
+                }
+                row.messages.remove(index);
+            });
+            return Stored.created(stored);
+        }
+
+        @Override
+        public List<Message> listMessages(ConversationId conversationId, Long boundSequence, boolean forward,
+                                          int limit) {
+            checkOpen();
+            checkLimit(limit);
+            ConversationRow row = conversations.get(conversationId);
+            if (row == null) {
+                return List.of();
+            }
+            List<Message> messages = row.messages;
+            int size = messages.size();
+            List<Message> page = new ArrayList<>(Math.min(limit, 64));
+            if (forward) {
+                // Sequence s sits at index s - 1, so "strictly above b" starts at index b.
+                long start = boundSequence == null ? 0 : Math.max(0, boundSequence);
+                for (long i = start; i < size && page.size() < limit; i++) {
+                    page.add(messages.get((int) i));
+                }
+            } else {
+                long start = boundSequence == null ? size - 1 : Math.min(size, boundSequence - 1) - 1;
+                for (long i = start; i >= 0 && page.size() < limit; i--) {
+                    page.add(messages.get((int) i));
+                }
+            }
+            return page;
+        }
+
+        @Override
+        public int markRead(ConversationId conversationId, ParticipantType sentBy, Instant readAt) {
+            checkOpen();
+            Objects.requireNonNull(sentBy, "sentBy");
+            Objects.requireNonNull(readAt, "readAt");
+            ConversationRow row = conversations.get(conversationId);
+            if (row == null) {
+                return 0;
+            }
+            ArrayList<Integer> unread = row.unreadSentBy(sentBy);
+            if (unread.isEmpty()) {
+                return 0;
+            }
+            List<Integer> marked = new ArrayList<>(unread);
+            List<Message> before = new ArrayList<>(marked.size());
+            for (int index : marked) {
+                Message m = row.messages.get(index);
+                before.add(m);
+                row.messages.set(index, withReadAt(m, readAt));
+            }
+            unread.clear();
+            undo.push(() -> {
+                for (int i = 0; i < marked.size(); i++) {
+                    row.messages.set(marked.get(i), before.get(i));
+                }
+                unread.addAll(marked);
+            });
+            return marked.size();
+        }
+
+        private ConversationRow existingRow(ConversationId id) {
+            ConversationRow row = conversations.get(id);
+            if (row == null) {
+                throw new IllegalStateException("no conversation " + id);
+            }
+            return row;
+        }
+
+        private void checkLimit(int limit) {
+            if (limit < 0) {
+                throw new IllegalArgumentException("limit must not be negative: " + limit);
+            }
+        }
+    }
+
+    private static Conversation withStatus(Conversation c, ConversationStatus status) {
+        return new Conversation(c.id(), c.kind(), c.ticketId(), c.transactionId(), c.organizationId(), c.subject(),
+                status, c.createdAt(), c.participants());
+    }
+
+    private static Conversation withParticipants(Conversation c, List<Participant> participants) {
+        return new Conversation(c.id(), c.kind(), c.ticketId(), c.transactionId(), c.organizationId(), c.subject(),
+                c.status(), c.createdAt(), participants);
+    }
+
+    private static Message withReadAt(Message m, Instant readAt) {
+        return new Message(m.id(), m.conversationId(), m.sequence(), m.senderId(), m.sentByType(), m.authorUserId(),
+                m.body(), m.createdAt(), readAt, m.clientMessageId());
+    }
+}
