@@ -546,8 +546,21 @@ public final class DefaultChatService implements ChatService {
 
     /** Runs a writing unit of work, then tells the listeners what it committed. */
     private <T> T run(Function<ChatStoreTransaction, Outcome<T>> work) {
-        Outcome<T> outcome = store.inTransaction(work);
-        events.publish(outcome.events());
+        long[] slot = {EventDispatcher.NO_SLOT};
+        Outcome<T> outcome;
+        try {
+            outcome = store.inTransaction(tx -> {
+                Outcome<T> result = work.apply(tx);
+                // a retried attempt gives up the slot of the attempt before it
+                events.cancel(slot[0]);
+                slot[0] = events.reserve();
+                return result;
+            });
+        } catch (RuntimeException | Error e) {
+            events.cancel(slot[0]);
+            throw e;
+        }
+        events.publish(slot[0], outcome.events());
         return outcome.value();
     }
 

@@ -4,9 +4,10 @@ import dev.txchat.core.spi.ChatEvent;
 import dev.txchat.core.spi.ChatEventListener;
 import java.time.Duration;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,19 +22,32 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why not call listeners on the caller's thread: a slow or hung listener would then
  * block every chat call. Why wait at all: a fast listener has then seen the event when
- * the call returns, which is what hosts and tests expect. A listener that throws is
- * logged and skipped; a full queue (a listener hung for a long time) drops events with an
- * error log rather than growing without bound.
+ * the call returns, which is what hosts and tests expect.
+ *
+ * <p>Commit order: each unit of work {@linkplain #reserve() reserves} a slot as its last
+ * step inside the store transaction, while it still holds its row locks, so two units of
+ * work that touch the same rows reserve in the order they commit. Batches are handed to the
+ * delivery thread strictly in slot order; a unit of work that fails or is retried
+ * {@linkplain #cancel gives its slot up}. A listener that throws is logged and skipped; a
+ * full queue (a listener hung for a long time) drops events with an error log rather than
+ * growing without bound.
  */
 final class EventDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
     static final int QUEUE_CAPACITY = 10_000;
+    static final long NO_SLOT = -1;
 
     private final List<ChatEventListener> listeners;
     private final long timeoutNanos;
     private final ThreadPoolExecutor executor;
+
+    private final Object order = new Object();
+    // guarded by order: the next slot to hand out, the next slot to submit, and released slots waiting for earlier ones
+    private long nextSlot;
+    private long nextToSubmit;
+    private final TreeMap<Long, Batch> released = new TreeMap<>();
 
     EventDispatcher(List<ChatEventListener> listeners, Duration timeout) {
         this.listeners = List.copyOf(listeners);
@@ -49,20 +63,34 @@ final class EventDispatcher {
         }
     }
 
-    void publish(List<ChatEvent> events) {
-        if (executor == null || events.isEmpty()) {
+    /** A delivery slot; call as the last step inside the unit of work. */
+    long reserve() {
+        if (executor == null) {
+            return NO_SLOT;
+        }
+        synchronized (order) {
+            return nextSlot++;
+        }
+    }
+
+    /** Gives a reserved slot up (the unit of work failed or is being retried). */
+    void cancel(long slot) {
+        if (slot != NO_SLOT) {
+            release(slot, List.of());
+        }
+    }
+
+    /** Delivers the events of a committed unit of work in its slot and waits at most the timeout. */
+    void publish(long slot, List<ChatEvent> events) {
+        if (slot == NO_SLOT) {
             return;
         }
-        Future<?> delivery;
-        try {
-            delivery = executor.submit(() -> events.forEach(this::deliver));
-        } catch (RejectedExecutionException e) {
-            LOG.error("chat event queue is full ({} pending); dropped {} event(s); is a listener hung?",
-                    QUEUE_CAPACITY, events.size());
+        CompletableFuture<Void> delivered = release(slot, events);
+        if (events.isEmpty()) {
             return;
         }
         try {
-            delivery.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            delivered.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             LOG.warn("chat event listeners took longer than {} ms; the call returns, delivery goes on",
                     TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
@@ -73,14 +101,51 @@ final class EventDispatcher {
         }
     }
 
+    private CompletableFuture<Void> release(long slot, List<ChatEvent> events) {
+        Batch batch = new Batch(events, new CompletableFuture<>());
+        synchronized (order) {
+            released.put(slot, batch);
+            while (!released.isEmpty() && released.firstKey() == nextToSubmit) {
+                submit(released.remove(nextToSubmit++));
+            }
+        }
+        return batch.delivered();
+    }
+
+    private void submit(Batch batch) {
+        if (batch.events().isEmpty()) {
+            batch.delivered().complete(null);
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    batch.events().forEach(this::deliver);
+                } finally {
+                    batch.delivered().complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.error("chat event queue is full ({} pending); dropped {} event(s); is a listener hung?",
+                    QUEUE_CAPACITY, batch.events().size());
+            batch.delivered().complete(null);
+        }
+    }
+
     private void deliver(ChatEvent event) {
         for (ChatEventListener listener : listeners) {
             try {
                 listener.onEvent(event);
-            } catch (RuntimeException | LinkageError e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // checked exceptions can arrive too (sneaky throws, other JVM languages); none may stop delivery
                 LOG.warn("chat event listener {} failed on {}; the call itself succeeded", listener,
                         event.getClass().getSimpleName(), e);
             }
         }
+    }
+
+    private record Batch(List<ChatEvent> events, CompletableFuture<Void> delivered) {
     }
 }
