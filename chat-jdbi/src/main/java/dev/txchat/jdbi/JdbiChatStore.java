@@ -1,0 +1,283 @@
+package dev.txchat.jdbi;
+
+import dev.txchat.core.spi.ChatStore;
+import dev.txchat.core.spi.ChatStoreTransaction;
+import dev.txchat.jdbi.internal.JdbiStoreTransaction;
+import dev.txchat.jdbi.internal.Migrator;
+import dev.txchat.jdbi.internal.Sql;
+import dev.txchat.jdbi.internal.TransientErrors;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * The persistent {@link ChatStore}: JDBI 3 over the host's own database, on H2,
+ * PostgreSQL or MariaDB.
+ *
+ * <pre>{@code
+ * JdbiChatStore store = JdbiChatStore.create(dataSource);   // the host's pool
+ * store.migrate();                                          // at startup, on every node
+ * ChatService chat = ChatService.builder().store(store)...build();
+ * }</pre>
+ *
+ * <h2>Configuration</h2>
+ * A store is immutable: the {@code with…} methods return a new, differently configured
+ * store sharing the same {@link Jdbi}.
+ * <ul>
+ *   <li>{@link #withTablePrefix(String)}: tables are named {@code <prefix>conversations},
+ *       {@code <prefix>messages}, … (default {@value #DEFAULT_TABLE_PREFIX}), so several
+ *       stores, or txchat and the host's own tables, can share one schema.</li>
+ *   <li>{@link #withDialect(Dialect)}: skips detection, which otherwise reads
+ *       {@link java.sql.DatabaseMetaData#getDatabaseProductName()} on first use.</li>
+ *   <li>{@link #withMaxAttempts(int)}: how often a unit of work runs at most when the
+ *       database reports a deadlock, serialization failure or lock timeout (default
+ *       {@value #DEFAULT_MAX_ATTEMPTS}).</li>
+ * </ul>
+ *
+ * <h2>Schema and {@link #migrate()}</h2>
+ * The jar ships one complete, Flyway-compatible set of migrations per database under
+ * {@code dev/txchat/jdbi/migrations/{h2,postgresql,mariadb}/V###__name.sql}, written with the
+ * placeholder {@code ${prefix}} for the table prefix. {@code migrate()} applies the missing
+ * ones in order and records each in {@code <prefix>schema_version}. It is idempotent, and
+ * safe when several application nodes start at once: it holds a database lock while it works
+ * (a PostgreSQL advisory lock, a MariaDB {@code GET_LOCK}, on H2 a row lock in
+ * {@code <prefix>schema_lock}), so one node migrates while the others wait and then find
+ * nothing to do. On PostgreSQL each script runs in one transaction; MariaDB and H2 commit
+ * DDL statement by statement, so a script that fails midway there needs manual repair.
+ *
+ * <p><b>Flyway instead:</b> do not call {@code migrate()}; set
+ * {@code flyway.locations=classpath:dev/txchat/jdbi/migrations/postgresql} (or
+ * {@code mariadb}, {@code h2}) and {@code flyway.placeholders.prefix=chat_} (your prefix),
+ * preferably with a dedicated history table ({@code flyway.table=chat_flyway_history}) if
+ * the host migrates its own tables with Flyway too. Liquibase or hand-run scripts work the
+ * same way: replace {@code ${prefix}}.
+ *
+ * <h2>Storage</h2>
+ * Instants are BIGINT microseconds since the epoch (UTC), read back exactly whatever the
+ * JVM or session time zone. Ids are canonical UUID strings compared bytewise. Text is
+ * Unicode throughout (utf8mb4 on MariaDB). Ticket details are a JSON object of strings.
+ *
+ * <h2>Transactions and concurrency</h2>
+ * {@link #inTransaction} runs the work in one database transaction at READ COMMITTED,
+ * commits if it returns and rolls back if it throws. Uniqueness (one ticket per
+ * transaction, one live conversation per live key, one message per client message id) is
+ * held by unique keys; sequences and participant additions by locking the conversation row.
+ * Deadlocks, serialization failures and lock timeouts re-run the whole unit of work, after
+ * a short randomized pause, up to {@code maxAttempts} times. Other database errors, and
+ * transient ones that persist, surface as {@link ChatStoreException}; exceptions thrown by
+ * the work itself propagate unchanged.
+ *
+ * <p>When a store built with {@link #create(Jdbi)} is called from inside one of the host's
+ * own JDBI transactions on the same {@code Jdbi} and thread (for example within
+ * {@code jdbi.useTransaction(...)}), JDBI hands it the host's handle: the unit of work then
+ * joins the host's transaction, commits or rolls back with it, and is not retried (a
+ * transient failure surfaces as {@link ChatStoreException}, for the host to retry the whole
+ * transaction). The host's transaction should then run at READ COMMITTED.
+ *
+ * <p>Database settings: PostgreSQL and H2 run at their default READ COMMITTED (a stricter
+ * default works too, at the cost of more retries); on MariaDB the store asks for READ
+ * COMMITTED per transaction. H2 URLs should raise the lock timeout for concurrent use, e.g.
+ * {@code jdbc:h2:mem:chat;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000}. The migrations assume
+ * MariaDB 10.6+, PostgreSQL 12+, H2 2.x.
+ *
+ * <p>Instances are immutable and thread-safe; share one per database. Connections come from
+ * the {@code DataSource}/{@code Jdbi} for the duration of one unit of work; the pool should
+ * allow as many connections as there are concurrent chat requests (on H2, {@code migrate()}
+ * briefly uses two).
+ */
+public final class JdbiChatStore implements ChatStore {
+
+    /** The table prefix unless {@link #withTablePrefix(String)} says otherwise. */
+    public static final String DEFAULT_TABLE_PREFIX = "chat_";
+    /** How often a unit of work runs at most when it keeps hitting transient failures. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+
+    private final Jdbi jdbi;
+    private final String tablePrefix;
+    private final Dialect configuredDialect;
+    private final int maxAttempts;
+    /** Resolved lazily: detection needs a connection, which create(...) should not demand. */
+    private volatile Sql sql;
+
+    private JdbiChatStore(Jdbi jdbi, String tablePrefix, Dialect dialect, int maxAttempts) {
+        this.jdbi = jdbi;
+        this.tablePrefix = Sql.checkPrefix(tablePrefix);
+        this.configuredDialect = dialect;
+        this.maxAttempts = maxAttempts;
+        this.sql = dialect == null ? null : new Sql(dialect, tablePrefix);
+    }
+
+    /**
+     * A store over {@code dataSource}, typically the host's connection pool (or one from
+     * {@link ChatDataSources#hikari}). Opens no connection until first used.
+     *
+     * @param dataSource where connections come from; the store never closes it
+     * @return a store with the default prefix, detecting the dialect on first use
+     */
+    public static JdbiChatStore create(DataSource dataSource) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        return new JdbiChatStore(Jdbi.create(dataSource), DEFAULT_TABLE_PREFIX, null, DEFAULT_MAX_ATTEMPTS);
+    }
+
+    /**
+     * A store over the host's configured {@link Jdbi}. The store changes nothing in it: its
+     * statements use their own parser and template settings, and their own row mapping.
+     *
+     * @param jdbi the host's Jdbi
+     * @return a store with the default prefix, detecting the dialect on first use
+     */
+    public static JdbiChatStore create(Jdbi jdbi) {
+        Objects.requireNonNull(jdbi, "jdbi");
+        return new JdbiChatStore(jdbi, DEFAULT_TABLE_PREFIX, null, DEFAULT_MAX_ATTEMPTS);
+    }
+
+    /**
+     * The same store with tables named {@code prefix + "conversations"} and so on.
+     *
+     * @param prefix a lowercase letter, then up to 19 lowercase letters, digits or underscores
+     * @return a new store; this one is unchanged
+     * @throws IllegalArgumentException if it does not match {@code [a-z][a-z0-9_]{0,19}}
+     */
+    public JdbiChatStore withTablePrefix(String prefix) {
+        return new JdbiChatStore(jdbi, prefix, knownDialect(), maxAttempts);
+    }
+
+    /**
+     * The same store speaking {@code dialect}, without asking the database what it is.
+     *
+     * @param dialect the database's dialect
+     * @return a new store; this one is unchanged
+     */
+    public JdbiChatStore withDialect(Dialect dialect) {
+        return new JdbiChatStore(jdbi, tablePrefix, Objects.requireNonNull(dialect, "dialect"), maxAttempts);
+    }
+
+    /**
+     * The same store running a unit of work at most {@code maxAttempts} times on transient
+     * failures; 1 disables retrying.
+     *
+     * @param maxAttempts at least 1
+     * @return a new store; this one is unchanged
+     */
+    public JdbiChatStore withMaxAttempts(int maxAttempts) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+        return new JdbiChatStore(jdbi, tablePrefix, knownDialect(), maxAttempts);
+    }
+
+    /** @return the table prefix */
+    public String tablePrefix() {
+        return tablePrefix;
+    }
+
+    /**
+     * @return the dialect, detected from the database on first call unless configured
+     * @throws ChatStoreException if detection cannot reach the database
+     */
+    public Dialect dialect() {
+        return sql().dialect();
+    }
+
+    /** @return the {@link Jdbi} this store runs on */
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /**
+     * Creates the tables, or upgrades them to this version of txchat: applies, in order, the
+     * migrations not yet recorded in {@code <prefix>schema_version}. Idempotent, and safe to
+     * call from several nodes at once (see the class documentation). Call it at startup,
+     * before the first chat call, unless the host runs the scripts with Flyway.
+     *
+     * @throws ChatStoreException if the database refuses a statement
+     */
+    public void migrate() {
+        try {
+            new Migrator(jdbi, sql()).migrate();
+        } catch (JdbiException e) {
+            throw new ChatStoreException("migrating the txchat tables (prefix " + tablePrefix + ") failed: "
+                    + e.getMessage(), TransientErrors.sqlState(e), e);
+        }
+    }
+
+    @Override
+    public <T> T inTransaction(Function<ChatStoreTransaction, T> work) {
+        Objects.requireNonNull(work, "work");
+        Sql statements = sql();
+        for (int attempt = 1; ; attempt++) {
+            boolean[] joined = {false};
+            try {
+                return jdbi.withHandle(h -> {
+                    if (h.isInTransaction()) {
+                        // called inside the host's own transaction on this Jdbi: join it
+                        joined[0] = true;
+                        return work.apply(new JdbiStoreTransaction(h, statements));
+                    }
+                    return statements.dialect() == Dialect.MARIADB
+                            // MariaDB defaults to REPEATABLE READ, whose snapshot would hide the row
+                            // that won a unique-key race from the loser's following read
+                            ? h.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
+                                    tx -> work.apply(new JdbiStoreTransaction(tx, statements)))
+                            : h.inTransaction(tx -> work.apply(new JdbiStoreTransaction(tx, statements)));
+                });
+            } catch (RuntimeException e) {
+                boolean isTransient = TransientErrors.isTransient(e);
+                if (isTransient && !joined[0] && attempt < maxAttempts) {
+                    pause(attempt);
+                    continue;
+                }
+                if (e instanceof JdbiException || isTransient) {
+                    String retried = isTransient && !joined[0] ? "gave up after " + attempt + " attempts: " : "";
+                    throw new ChatStoreException(retried + e.getMessage(), TransientErrors.sqlState(e), e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Randomized, growing pause so that transactions which collided do not collide again. */
+    private static void pause(int attempt) {
+        long bound = Math.min(5L << attempt, 200L);
+        try {
+            TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextLong(1, bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatStoreException("interrupted while retrying a transaction", e);
+        }
+    }
+
+    private Dialect knownDialect() {
+        Sql resolved = sql;
+        return resolved == null ? configuredDialect : resolved.dialect();
+    }
+
+    private Sql sql() {
+        Sql resolved = sql;
+        if (resolved == null) {
+            String product;
+            try {
+                product = jdbi.withHandle(h -> h.getConnection().getMetaData().getDatabaseProductName());
+            } catch (SQLException | JdbiException e) {
+                throw new ChatStoreException("cannot reach the database to detect its dialect: " + e.getMessage(),
+                        TransientErrors.sqlState(e), e);
+            }
+            resolved = new Sql(Dialect.fromProductName(product), tablePrefix);
+            sql = resolved;
+        }
+        return resolved;
+    }
+
+    @Override
+    public String toString() {
+        Sql resolved = sql;
+        return "JdbiChatStore[prefix=" + tablePrefix + ", dialect="
+                + (resolved == null ? "undetected" : resolved.dialect()) + "]";
+    }
+}

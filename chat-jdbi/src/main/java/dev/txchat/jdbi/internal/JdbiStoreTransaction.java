@@ -1,0 +1,443 @@
+package dev.txchat.jdbi.internal;
+
+import dev.txchat.core.Conversation;
+import dev.txchat.core.ConversationId;
+import dev.txchat.core.ConversationKind;
+import dev.txchat.core.ConversationStatus;
+import dev.txchat.core.Message;
+import dev.txchat.core.MessageId;
+import dev.txchat.core.Participant;
+import dev.txchat.core.ParticipantId;
+import dev.txchat.core.ParticipantRef;
+import dev.txchat.core.ParticipantType;
+import dev.txchat.core.TicketId;
+import dev.txchat.core.TransactionTicket;
+import dev.txchat.core.spi.ChatStoreTransaction;
+import dev.txchat.core.spi.ConversationKey;
+import dev.txchat.core.spi.ConversationQuery;
+import dev.txchat.core.spi.NewConversation;
+import dev.txchat.core.spi.NewStoredMessage;
+import dev.txchat.core.spi.Stored;
+import dev.txchat.core.spi.StoredConversation;
+import dev.txchat.jdbi.Dialect;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.Update;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * {@link ChatStoreTransaction} over one JDBI {@link Handle} inside an open database
+ * transaction. Used by one thread for the duration of one unit of work.
+ *
+ * <p>Concurrency rests on the database: unique keys decide find-or-create races (the
+ * loser reads the winner's row), and writers to one conversation first lock its row, which
+ * serializes sequence allocation, client-message-id checks and participant additions.
+ */
+public final class JdbiStoreTransaction implements ChatStoreTransaction {
+    /** A live key can be freed between our failed insert and our read; try again that often. */
+    private static final int LIVE_KEY_ATTEMPTS = 5;
+
+    private final Handle handle;
+    private final Sql sql;
+
+    public JdbiStoreTransaction(Handle handle, Sql sql) {
+        this.handle = handle;
+        this.sql = sql;
+    }
+
+    // ---- tickets ------------------------------------------------------------------------------
+
+    @Override
+    public Stored<TransactionTicket> findOrCreateTicket(TicketId id, String transactionId, Map<String, String> details,
+                                                        Instant createdAt) {
+        insertIgnoringDuplicate(sql.insertTicket, Map.of(
+                "id", id.toString(),
+                "transactionId", transactionId,
+                "details", DetailsCodec.encode(details == null ? Map.of() : details),
+                "createdAt", Times.toMicros(createdAt)));
+        TransactionTicket ticket = selectTicket(transactionId)
+                // only when the winning insert is not committed yet and the database did not wait for it
+                .orElseThrow(() -> new RetryableConflictException("ticket of transaction " + transactionId));
+        return new Stored<>(ticket, ticket.id().equals(id));
+    }
+
+    @Override
+    public Optional<TransactionTicket> findTicket(String transactionId) {
+        return selectTicket(transactionId).map(ticket -> {
+            List<ConversationRow> rows = query(sql.selectConversationsOfTicket)
+                    .bind("ticketId", ticket.id().toString())
+                    .map(JdbiStoreTransaction::conversationRow)
+                    .list();
+            return ticket.withConversations(withParticipants(rows).stream()
+                    .map(StoredConversation::conversation).toList());
+        });
+    }
+
+    private Optional<TransactionTicket> selectTicket(String transactionId) {
+        return query(sql.selectTicketByTransaction)
+                .bind("transactionId", transactionId)
+                .map((rs, ctx) -> new TransactionTicket(new TicketId(uuid(rs, "id")), rs.getString("transaction_id"),
+                        DetailsCodec.decode(rs.getString("details")), instant(rs, "created_at"), List.of()))
+                .findOne();
+    }
+
+    // ---- conversations ------------------------------------------------------------------------
+
+    @Override
+    public Stored<StoredConversation> createConversation(NewConversation newConversation) {
+        Conversation c = newConversation.conversation();
+        String liveKey = newConversation.liveKey();
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", c.id().toString());
+        params.put("kind", c.kind().name());
+        params.put("ticketId", c.ticketId() == null ? null : c.ticketId().toString());
+        params.put("transactionId", c.transactionId());
+        params.put("organizationId", c.organizationId());
+        params.put("subject", c.subject());
+        params.put("status", c.status().name());
+        params.put("liveKey", liveKey);
+        params.put("createdAt", Times.toMicros(c.createdAt()));
+        for (int attempt = 1; attempt <= LIVE_KEY_ATTEMPTS; attempt++) {
+            insertIgnoringDuplicate(sql.insertConversation, params);
+            String holder = liveKey == null
+                    ? c.id().toString()
+                    : query(sql.selectConversationIdByLiveKey).bind("liveKey", liveKey)
+                            .mapTo(String.class).findOne().orElse(null);
+            if (c.id().toString().equals(holder)) {
+                int joinOrder = 0;
+                for (Participant p : c.participants()) {
+                    insertParticipant(c.id(), p.id(), p.type(), p.userId(), p.organizationId(), p.joinedAt(), ++joinOrder);
+                }
+                return Stored.created(load(c.id()).orElseThrow());
+            }
+            if (holder != null) {
+                Optional<StoredConversation> existing = load(ConversationId.parse(holder));
+                if (existing.isPresent()) {
+                    return Stored.existing(existing.get());
+                }
+            }
+            // the holder was deleted after our insert lost to it: the key is free again
+        }
+        throw new RetryableConflictException("live key " + liveKey);
+    }
+
+    @Override
+    public Optional<StoredConversation> findConversation(ConversationId id) {
+        return load(id);
+    }
+
+    @Override
+    public Optional<StoredConversation> lockConversation(ConversationId id) {
+        if (lockRow(id).isEmpty()) {
+            return Optional.empty();
+        }
+        return load(id);
+    }
+
+    @Override
+    public Optional<StoredConversation> findLiveConversation(String liveKey) {
+        Objects.requireNonNull(liveKey, "liveKey");
+        return first(withParticipants(query(sql.selectConversationByLiveKey)
+                .bind("liveKey", liveKey)
+                .map(JdbiStoreTransaction::conversationRow)
+                .list()));
+    }
+
+    @Override
+    public boolean markDeleted(ConversationId id, Instant deletedAt) {
+        return update(sql.markDeleted)
+                .bind("id", id.toString())
+                .bind("deletedAt", Times.toMicros(deletedAt))
+                .execute() == 1;
+    }
+
+    @Override
+    public List<StoredConversation> listConversations(ConversationQuery query, ConversationKey bound, boolean forward,
+                                                      int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        BoundSql page = sql.conversationPage(query, bound, forward, limit);
+        return withParticipants(query(page.sql())
+                .bindMap(page.params())
+                .map(JdbiStoreTransaction::conversationRow)
+                .list());
+    }
+
+    @Override
+    public long countConversations(ConversationQuery query) {
+        BoundSql count = sql.conversationCount(query);
+        return query(count.sql()).bindMap(count.params()).mapTo(Long.class).one();
+    }
+
+    // ---- participants -------------------------------------------------------------------------
+
+    @Override
+    public Stored<Participant> addParticipant(ConversationId conversationId, ParticipantId id, ParticipantRef who,
+                                              Instant joinedAt) {
+        // the row lock serializes additions to this conversation, so the check below cannot race
+        if (lockRow(conversationId).isEmpty()) {
+            throw new IllegalStateException("conversation " + conversationId + " does not exist");
+        }
+        BoundSql find = sql.findActiveParticipant(conversationId.toString(), who.type(), who.userId(),
+                who.organizationId());
+        Optional<Participant> existing = query(find.sql()).bindMap(find.params())
+                .map(JdbiStoreTransaction::participant).findFirst();
+        if (existing.isPresent()) {
+            return Stored.existing(existing.get());
+        }
+        int joinOrder = query(sql.nextJoinOrder)
+                .bind("conversationId", conversationId.toString())
+                .mapTo(Integer.class).one();
+        insertParticipant(conversationId, id, who.type(), who.userId(), who.organizationId(), joinedAt, joinOrder);
+        return Stored.created(new Participant(id, who.type(), who.userId(), who.organizationId(), joinedAt, null));
+    }
+
+    @Override
+    public Optional<Participant> removeParticipant(ConversationId conversationId, ParticipantId participantId,
+                                                   Instant leftAt) {
+        int updated = update(sql.removeParticipant)
+                .bind("id", participantId.toString())
+                .bind("conversationId", conversationId.toString())
+                .bind("leftAt", Times.toMicros(leftAt))
+                .execute();
+        if (updated == 0) {
+            return Optional.empty();
+        }
+        return query(sql.selectParticipantById)
+                .bind("id", participantId.toString())
+                .bind("conversationId", conversationId.toString())
+                .map(JdbiStoreTransaction::participant)
+                .findOne();
+    }
+
+    private void insertParticipant(ConversationId conversationId, ParticipantId id, ParticipantType type,
+                                   String userId, String organizationId, Instant joinedAt, int joinOrder) {
+        update(sql.insertParticipant)
+                .bind("id", id.toString())
+                .bind("conversationId", conversationId.toString())
+                .bind("joinOrder", joinOrder)
+                .bind("type", type.name())
+                .bind("userId", userId)
+                .bind("organizationId", organizationId)
+                .bind("joinedAt", Times.toMicros(joinedAt))
+                .execute();
+    }
+
+    // ---- messages -----------------------------------------------------------------------------
+
+    @Override
+    public Stored<Message> appendMessage(NewStoredMessage m) {
+        String conversationId = m.conversationId().toString();
+        // locking the conversation row serializes appends: the client-id check and the
+        // sequence (message count + 1) cannot race
+        long count = lockRow(m.conversationId())
+                .orElseThrow(() -> new IllegalStateException("conversation " + conversationId + " does not exist"));
+        if (m.clientMessageId() != null) {
+            Optional<Message> existing = query(sql.selectMessageByClientId)
+                    .bind("conversationId", conversationId)
+                    .bind("clientMessageId", m.clientMessageId())
+                    .map(JdbiStoreTransaction::message)
+                    .findOne();
+            if (existing.isPresent()) {
+                return Stored.existing(existing.get());
+            }
+        }
+        long seq = count + 1;
+        update(sql.insertMessage)
+                .bind("id", m.id().toString())
+                .bind("conversationId", conversationId)
+                .bind("seq", seq)
+                .bind("senderId", m.senderId().toString())
+                .bind("sentByType", m.sentByType().name())
+                .bind("authorUserId", m.authorUserId())
+                .bind("body", m.body())
+                .bind("clientMessageId", m.clientMessageId())
+                .bind("createdAt", Times.toMicros(m.createdAt()))
+                .execute();
+        update(sql.bumpAfterMessage(m.sentByType()))
+                .bind("seq", seq)
+                .bind("createdAt", Times.toMicros(m.createdAt()))
+                .bind("id", conversationId)
+                .execute();
+        return Stored.created(new Message(m.id(), m.conversationId(), seq, m.senderId(), m.sentByType(),
+                m.authorUserId(), m.body(), m.createdAt(), null, m.clientMessageId()));
+    }
+
+    @Override
+    public List<Message> listMessages(ConversationId conversationId, Long boundSequence, boolean forward, int limit) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        long bound = boundSequence != null ? boundSequence : forward ? 0L : Long.MAX_VALUE;
+        return query(forward ? sql.messagesForward : sql.messagesBackward)
+                .bind("conversationId", conversationId.toString())
+                .bind("bound", bound)
+                .bind("limit", limit)
+                .map(JdbiStoreTransaction::message)
+                .list();
+    }
+
+    @Override
+    public int markRead(ConversationId conversationId, ParticipantType sentBy, Instant readAt) {
+        // lock first: an append running concurrently must not slip between the update and the counter change
+        if (lockRow(conversationId).isEmpty()) {
+            return 0;
+        }
+        int marked = update(sql.markMessagesRead)
+                .bind("readAt", Times.toMicros(readAt))
+                .bind("conversationId", conversationId.toString())
+                .bind("sentBy", sentBy.name())
+                .execute();
+        if (marked > 0) {
+            update(sql.lowerUnread(sentBy))
+                    .bind("marked", (long) marked)
+                    .bind("id", conversationId.toString())
+                    .execute();
+        }
+        return marked;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private Query query(String statement) {
+        return Handles.query(handle, statement);
+    }
+
+    private Update update(String statement) {
+        return Handles.update(handle, statement);
+    }
+
+    /** Locks the conversation row until the transaction ends; its message count, or empty if absent. */
+    private Optional<Long> lockRow(ConversationId id) {
+        return query(sql.lockConversation).bind("id", id.toString()).mapTo(Long.class).findOne();
+    }
+
+    private Optional<StoredConversation> load(ConversationId id) {
+        return first(withParticipants(query(sql.selectConversationById)
+                .bind("id", id.toString())
+                .map(JdbiStoreTransaction::conversationRow)
+                .list()));
+    }
+
+    private static Optional<StoredConversation> first(List<StoredConversation> list) {
+        return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
+    }
+
+    /** Attaches participants to conversation rows with one query for all of them. */
+    private List<StoredConversation> withParticipants(List<ConversationRow> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Collection<String> ids = new LinkedHashSet<>();
+        rows.forEach(r -> ids.add(r.id.toString()));
+        Map<String, List<Participant>> byConversation = new HashMap<>();
+        query(sql.selectParticipantsOf)
+                .bindList("conversationIds", List.copyOf(ids))
+                .map((rs, ctx) -> Map.entry(rs.getString("conversation_id"), participant(rs, ctx)))
+                .list()
+                .forEach(e -> byConversation.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        List<StoredConversation> result = new ArrayList<>(rows.size());
+        for (ConversationRow r : rows) {
+            result.add(r.toStored(byConversation.getOrDefault(r.id.toString(), List.of())));
+        }
+        return result;
+    }
+
+    /**
+     * Runs an insert that must not fail on a taken unique key. On PostgreSQL and MariaDB the
+     * statement itself ignores the duplicate; H2 raises it, and a failed statement there does
+     * not spoil the transaction, so it is caught.
+     */
+    private void insertIgnoringDuplicate(String insert, Map<String, Object> params) {
+        var update = update(insert);
+        params.forEach((name, value) -> {
+            if (value == null) {
+                update.bindNull(name, java.sql.Types.VARCHAR);
+            } else {
+                update.bindByType(name, value, value.getClass());
+            }
+        });
+        if (sql.dialect() != Dialect.H2) {
+            update.execute();
+            return;
+        }
+        try {
+            update.execute();
+        } catch (UnableToExecuteStatementException e) {
+            if (!(e.getCause() instanceof SQLException se) || !"23505".equals(se.getSQLState())) {
+                throw e;
+            }
+        }
+    }
+
+    // ---- mapping ------------------------------------------------------------------------------
+
+    private static UUID uuid(ResultSet rs, String column) throws SQLException {
+        String value = rs.getString(column);
+        return value == null ? null : UUID.fromString(value);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long micros = rs.getLong(column);
+        return rs.wasNull() ? null : Times.fromMicros(micros);
+    }
+
+    static Participant participant(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Participant(new ParticipantId(uuid(rs, "id")), ParticipantType.valueOf(rs.getString("participant_type")),
+                rs.getString("user_id"), rs.getString("organization_id"), instant(rs, "joined_at"),
+                instant(rs, "left_at"));
+    }
+
+    static Message message(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Message(new MessageId(uuid(rs, "id")), new ConversationId(uuid(rs, "conversation_id")),
+                rs.getLong("seq"), new ParticipantId(uuid(rs, "sender_id")),
+                ParticipantType.valueOf(rs.getString("sent_by_type")), rs.getString("author_user_id"),
+                rs.getString("body"), instant(rs, "created_at"), instant(rs, "read_at"),
+                rs.getString("client_message_id"));
+    }
+
+    static ConversationRow conversationRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        ConversationId id = new ConversationId(uuid(rs, "id"));
+        UUID ticket = uuid(rs, "ticket_id");
+        Message last = null;
+        String lastId = rs.getString("m_id");
+        if (lastId != null) {
+            last = new Message(new MessageId(UUID.fromString(lastId)), id, rs.getLong("m_seq"),
+                    new ParticipantId(uuid(rs, "m_sender_id")), ParticipantType.valueOf(rs.getString("m_sent_by_type")),
+                    rs.getString("m_author_user_id"), rs.getString("m_body"), instant(rs, "m_created_at"),
+                    instant(rs, "m_read_at"), rs.getString("m_client_message_id"));
+        }
+        return new ConversationRow(id, ConversationKind.valueOf(rs.getString("kind")),
+                ticket == null ? null : new TicketId(ticket), rs.getString("transaction_id"),
+                rs.getString("organization_id"), rs.getString("subject"),
+                ConversationStatus.valueOf(rs.getString("status")), instant(rs, "created_at"),
+                instant(rs, "last_activity_at"), rs.getLong("message_count"), rs.getLong("unread_from_service"),
+                rs.getLong("unread_from_business"), last);
+    }
+
+    /** A conversation row before its participants are attached. */
+    record ConversationRow(ConversationId id, ConversationKind kind, TicketId ticketId, String transactionId,
+                           String organizationId, String subject, ConversationStatus status, Instant createdAt,
+                           Instant lastActivityAt, long messageCount, long unreadFromService,
+                           long unreadFromBusiness, Message lastMessage) {
+        StoredConversation toStored(List<Participant> participants) {
+            return new StoredConversation(new Conversation(id, kind, ticketId, transactionId, organizationId, subject,
+                    status, createdAt, participants), messageCount, unreadFromService, unreadFromBusiness,
+                    lastActivityAt, lastMessage);
+        }
+    }
+}
