@@ -171,7 +171,7 @@ public final class Demo {
         String who = m.message().authorUserId() + (m.sender().userId() == null
                 ? " as " + (m.sentByType() == ParticipantType.SERVICE ? "platform" : m.sender().organizationId())
                 : "");
-        out.printf("  #%-2d %-8s %-22s %s%s%n", m.sequence(), m.sentByType(), who, m.body(),
+        out.printf("  #%-2d %-8s %-26s %s%s%n", m.sequence(), m.sentByType(), who, m.body(),
                 m.readAt() == null ? "" : "  (read)");
     }
 
