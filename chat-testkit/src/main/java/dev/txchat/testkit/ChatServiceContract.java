@@ -45,10 +45,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -2037,7 +2035,7 @@ public abstract class ChatServiceContract {
             String tx = registerTransaction(user);
             List<Actor> staffUsers = IntStream.range(0, 4).mapToObj(i -> staff(CREATE)).toList();
 
-            List<TransactionChat> results = concurrently(16, i -> chat.openTransactionChat(staffUsers.get(i % 4),
+            List<TransactionChat> results = Concurrently.run(16, i -> chat.openTransactionChat(staffUsers.get(i % 4),
                     new OpenTransactionChat(tx, ref(user), NewMessage.of("message " + i))));
 
             ConversationId id = results.get(0).conversation().id();
@@ -2079,7 +2077,7 @@ public abstract class ChatServiceContract {
                 writers.add(user);
             }
 
-            List<List<Long>> perThread = concurrently(8, i -> {
+            List<List<Long>> perThread = Concurrently.run(8, i -> {
                 List<Long> sequences = new ArrayList<>();
                 for (int j = 0; j < 10; j++) {
                     sequences.add(chat.postMessage(writers.get(i), id, NewMessage.of("thread " + i + " #" + j))
@@ -2114,7 +2112,7 @@ public abstract class ChatServiceContract {
                 askers.add(businessUser(org));
             }
 
-            List<Conversation> threads = concurrently(8, i -> chat.accountThread(askers.get(i), org));
+            List<Conversation> threads = Concurrently.run(8, i -> chat.accountThread(askers.get(i), org));
 
             assertThat(threads).extracting(Conversation::id).containsOnly(threads.get(0).id());
             assertThat(eventsOf(ChatEvent.ConversationStarted.class)).hasSize(1);
@@ -2125,7 +2123,7 @@ public abstract class ChatServiceContract {
         void markingReadWhilePostingLosesNoUnreadMessage() throws Exception {
             TxChat tx = openTransactionChat();
 
-            concurrently(4, i -> {
+            Concurrently.run(4, i -> {
                 for (int j = 0; j < 10; j++) {
                     if (i < 2) {
                         chat.postMessage(admin, tx.id(), NewMessage.of("staff " + i + " #" + j));
@@ -2294,40 +2292,4 @@ public abstract class ChatServiceContract {
         assertThatThrownBy(call).isInstanceOf(ConflictException.class);
     }
 
-    @FunctionalInterface
-    private interface Task<T> {
-        T run(int index) throws Exception;
-    }
-
-    /**
-     * Runs {@code task(0..threads-1)} on as many threads, released together by one start
-     * gate, and returns their results in index order; a task's exception fails the test.
-     */
-    private static <T> List<T> concurrently(int threads, Task<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    if (!start.await(TIMEOUT_SECONDS, SECONDS)) {
-                        throw new IllegalStateException("the start gate never opened");
-                    }
-                    return task.run(index);
-                }));
-            }
-            assertThat(ready.await(TIMEOUT_SECONDS, SECONDS)).as("all threads ready").isTrue();
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(TIMEOUT_SECONDS, SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 }

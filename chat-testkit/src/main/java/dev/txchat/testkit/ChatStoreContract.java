@@ -35,13 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.LongStream;
 import org.assertj.core.groups.Tuple;
@@ -138,7 +132,7 @@ public abstract class ChatStoreContract {
     void sixteenThreadsRacingToCreateTheSameTicketYieldExactlyOneTicket() {
         String transactionId = uid("tx");
 
-        List<Stored<TransactionTicket>> results = concurrently(16, i -> inFindOrCreateTicket(
+        List<Stored<TransactionTicket>> results = Concurrently.run(16, i -> inFindOrCreateTicket(
                 TicketId.random(), transactionId, Map.of("thread", Integer.toString(i)), at(i)));
 
         assertThat(results).filteredOn(s -> s.created()).hasSize(1);
@@ -298,7 +292,7 @@ public abstract class ChatStoreContract {
         String org = uid("org");
         String key = "A:" + org;
 
-        List<Stored<StoredConversation>> results = concurrently(16, i -> inCreateConversation(
+        List<Stored<StoredConversation>> results = Concurrently.run(16, i -> inCreateConversation(
                 new NewConversation(accountThread(org, at(i)), key)));
 
         assertThat(results).filteredOn(s -> s.created()).hasSize(1);
@@ -400,7 +394,7 @@ public abstract class ChatStoreContract {
         create(conversation, null);
         ParticipantRef staff = ParticipantRef.serviceUser(uid("staff"));
 
-        List<Stored<Participant>> results = concurrently(8, i -> inAddParticipant(conversation.id(),
+        List<Stored<Participant>> results = Concurrently.run(8, i -> inAddParticipant(conversation.id(),
                 ParticipantId.random(), staff, at(SECOND + i)));
 
         assertThat(results).filteredOn(s -> s.created()).hasSize(1);
@@ -509,7 +503,7 @@ public abstract class ChatStoreContract {
         create(conversation, null);
         int perThread = 5;
 
-        List<List<Stored<Message>>> results = concurrently(8, i -> {
+        List<List<Stored<Message>>> results = Concurrently.run(8, i -> {
             Participant sender = i % 2 == 0 ? staff : user;
             List<Stored<Message>> mine = new ArrayList<>();
             for (int j = 0; j < perThread; j++) {
@@ -577,7 +571,7 @@ public abstract class ChatStoreContract {
         Conversation conversation = direct(org, T0, user);
         create(conversation, null);
 
-        List<Stored<Message>> results = concurrently(8, i -> append(conversation.id(), user, "attempt " + i,
+        List<Stored<Message>> results = Concurrently.run(8, i -> append(conversation.id(), user, "attempt " + i,
                 "retry-key", at(SECOND + i)));
 
         assertThat(results).filteredOn(s -> s.created()).hasSize(1);
@@ -1229,47 +1223,4 @@ public abstract class ChatStoreContract {
         assertThat(count(query)).as("counting %s", query).isEqualTo(expected.length);
     }
 
-    @FunctionalInterface
-    private interface IndexedTask<T> {
-        T run(int index) throws Exception;
-    }
-
-    /**
-     * Runs {@code task} on {@code threads} threads released together, and returns their
-     * results in thread order; fails if any thread fails or does not finish in time.
-     */
-    private static <T> List<T> concurrently(int threads, IndexedTask<T> task) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch ready = new CountDownLatch(threads);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    if (!start.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                        throw new TimeoutException("start gate never opened");
-                    }
-                    return task.run(index);
-                }));
-            }
-            assertThat(ready.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("all threads ready").isTrue();
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(WAIT_SECONDS, TimeUnit.SECONDS));
-            }
-            return results;
-        } catch (ExecutionException e) {
-            throw new AssertionError("a concurrent task failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new AssertionError("a concurrent task did not finish within " + WAIT_SECONDS + "s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 }
