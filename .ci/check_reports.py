@@ -7,11 +7,12 @@ import sys
 import xml.etree.ElementTree as ET
 
 # store label -> report-name prefixes of its contract suites
+SUITES = ["ChatStoreTest", "ChatServiceTest", "AuthorizationMatrixTest"]
 REQUIRED = {
-    "in-memory": ("chat-testkit", ["InMemoryChatStoreTest", "InMemoryChatServiceTest"]),
-    "H2": ("chat-jdbi", ["H2ChatStoreTest", "H2ChatServiceTest"]),
-    "PostgreSQL": ("chat-jdbi", ["PostgresChatStoreTest", "PostgresChatServiceTest"]),
-    "MariaDB": ("chat-jdbi", ["MariaDbChatStoreTest", "MariaDbChatServiceTest"]),
+    "in-memory": ("chat-testkit", ["InMemory" + s for s in SUITES]),
+    "H2": ("chat-jdbi", ["H2" + s for s in SUITES]),
+    "PostgreSQL": ("chat-jdbi", ["Postgres" + s for s in SUITES]),
+    "MariaDB": ("chat-jdbi", ["MariaDb" + s for s in SUITES]),
 }
 
 failed = False
@@ -26,7 +27,7 @@ for store, (module, suites) in REQUIRED.items():
                 failures += case.find("failure") is not None or case.find("error") is not None
         ok = tests > 0 and skipped == 0 and failures == 0
         failed |= not ok
-        print(f"ci: {store:<10} {suite:<26} tests={tests} skipped={skipped} failed={failures} "
+        print(f"ci: {store:<10} {suite:<34} tests={tests} skipped={skipped} failed={failures} "
               f"{'OK' if ok else 'NOT OK'}")
 if failed:
     print("ci: a contract suite did not run on every store", file=sys.stderr)
