@@ -242,8 +242,13 @@ public final class DefaultChatService implements ChatService {
         return read(tx -> {
             StoredConversation conversation = visible(tx, actor, id, false);
             List<Message> rows = tx.listMessages(id, bound, page.forward(), page.size() + 1);
+            Conversation loaded = conversation.conversation();
+            // at READ COMMITTED a new participant's first message can commit between the two
+            // reads; participants are never removed for good, so a second look finds them
+            Conversation withAllSenders = rows.stream().allMatch(m -> loaded.participant(m.senderId()).isPresent())
+                    ? loaded : tx.findConversation(id).orElseThrow(() -> notFound(id)).conversation();
             return page(rows, page, bound != null, conversation.messageCount(),
-                    m -> withSender(m, conversation.conversation()), m -> Cursors.forMessage(id, m.sequence()));
+                    m -> withSender(m, withAllSenders), m -> Cursors.forMessage(id, m.sequence()));
         });
     }
 

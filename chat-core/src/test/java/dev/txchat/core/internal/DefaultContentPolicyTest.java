@@ -73,9 +73,24 @@ class DefaultContentPolicyTest {
             "IBAN GB82 WEST 1234 5698 7654 32",     // IBAN with letters
             "IBAN DE89 3704 0044 0532 0130 00",     // IBAN: 20 digits after the country code
             "ref 123456789012",                     // 12 digits
+            "FR14 2004 1010 0505 0001 3M02 606",    // IBAN with letters inside
+            "tracking 1Z999AA10123456784",
+            "ref 20240115123045987654321",          // 25 digits in one group: never cut
             "account 41111111111111110000"})        // longer than 19 digits
     void leavesNumbersThatAreNotCardNumbersAlone(String body) {
         assertThat(policy.apply(body)).isEqualTo(body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "card 4111111111111111 12/26 cvv 123|card **** 1111 12/26 cvv 123",
+            "card 4111 1111 1111 1111 123|card **** 1111 123",
+            "exp 12/29 5555555555554444|exp 12/29 **** 4444",
+            "card4111111111111111|card**** 1111",
+            "pan: 4111-1111-1111-1111.|pan: **** 1111."})
+    void masksCardNumbersNextToOtherNumbersOrLetters(String bodyAndExpected) {
+        String[] parts = bodyAndExpected.split("\\|");
+        assertThat(policy.apply(parts[0])).isEqualTo(parts[1]);
     }
 
     @Test
