@@ -52,6 +52,11 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     private final Handle handle;
     private final Sql sql;
+    /**
+     * Message counts of the conversation rows this transaction has locked, kept current as it
+     * appends: a row locked once stays locked until commit, so appending needs no second lock.
+     */
+    private final Map<String, Long> lockedMessageCounts = new HashMap<>();
 
     public JdbiStoreTransaction(Handle handle, Sql sql) {
         this.handle = handle;
@@ -117,6 +122,8 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                     : query(sql.selectConversationIdByLiveKey).bind("liveKey", liveKey)
                             .mapTo(String.class).findOne().orElse(null);
             if (c.id().toString().equals(holder)) {
+                // the insert holds the new row's lock until commit, and its count is zero
+                lockedMessageCounts.put(holder, 0L);
                 int joinOrder = 0;
                 for (Participant p : c.participants()) {
                     insertParticipant(c.id(), p.id(), p.type(), p.userId(), p.organizationId(), p.joinedAt(), ++joinOrder);
@@ -141,10 +148,12 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     @Override
     public Optional<StoredConversation> lockConversation(ConversationId id) {
-        if (lockRow(id).isEmpty()) {
-            return Optional.empty();
-        }
-        return load(id);
+        Optional<StoredConversation> locked = first(withParticipants(query(sql.lockConversationById)
+                .bind("id", id.toString())
+                .map(JdbiStoreTransaction::conversationRow)
+                .list()));
+        locked.ifPresent(c -> lockedMessageCounts.put(id.toString(), c.messageCount()));
+        return locked;
     }
 
     @Override
@@ -244,8 +253,10 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         String conversationId = m.conversationId().toString();
         // locking the conversation row serializes appends: the client-id check and the
         // sequence (message count + 1) cannot race
-        long count = lockRow(m.conversationId())
+        Long locked = lockedMessageCounts.get(conversationId);
+        long count = locked != null ? locked : lockRow(m.conversationId())
                 .orElseThrow(() -> new IllegalStateException("conversation " + conversationId + " does not exist"));
+        lockedMessageCounts.put(conversationId, count);
         if (m.clientMessageId() != null) {
             Optional<Message> existing = query(sql.selectMessageByClientId)
                     .bind("conversationId", conversationId)
@@ -273,6 +284,7 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 .bind("createdAt", Times.toMicros(m.createdAt()))
                 .bind("id", conversationId)
                 .execute();
+        lockedMessageCounts.put(conversationId, seq);
         return Stored.created(new Message(m.id(), m.conversationId(), seq, m.senderId(), m.sentByType(),
                 m.authorUserId(), m.body(), m.createdAt(), null, m.clientMessageId()));
     }

@@ -37,6 +37,8 @@ public final class Sql {
     final String selectConversationByLiveKey;
     final String selectConversationsOfTicket;
     final String lockConversation;
+    /** The conversation row with its last message, locking the conversation row. */
+    final String lockConversationById;
     final String markDeleted;
 
     final String insertParticipant;
@@ -90,6 +92,9 @@ public final class Sql {
         selectConversationByLiveKey = conversationColumns + " WHERE c.live_key = :liveKey";
         selectConversationsOfTicket = conversationColumns + " WHERE c.ticket_id = :ticketId ORDER BY c.created_at, c.id";
         lockConversation = "SELECT message_count FROM " + conversations + " WHERE id = :id FOR UPDATE";
+        // PostgreSQL refuses FOR UPDATE on the nullable side of the outer join: lock the conversation only
+        lockConversationById = selectConversationById
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE OF c" : " FOR UPDATE");
         markDeleted = "UPDATE " + conversations + " SET status = 'DELETED', live_key = NULL, deleted_at = :deletedAt"
                 + " WHERE id = :id AND status = 'OPEN'";
 
