@@ -1,0 +1,31 @@
+package dev.txchat.benchmarks;
+
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The database a trial runs on ({@code @Param db}), opened once per trial and shared by all
+ * benchmark threads; txchat and its baseline use the same pool. The data set is loaded here
+ * if the runner has not loaded it already.
+ */
+@State(Scope.Benchmark)
+public class DbState {
+    @Param({"h2", "postgresql"})
+    public String db;
+
+    public Env env;
+
+    @Setup(Level.Trial)
+    public void open() {
+        env = Env.open(BenchDatabase.of(db));
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        env.close();
+    }
+}
