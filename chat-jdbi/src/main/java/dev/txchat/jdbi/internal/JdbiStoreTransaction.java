@@ -148,12 +148,19 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     @Override
     public Optional<StoredConversation> lockConversation(ConversationId id) {
-        Optional<StoredConversation> locked = first(withParticipants(query(sql.lockConversationById)
+        List<Map.Entry<ConversationRow, Optional<Participant>>> rows = query(sql.lockConversationById)
                 .bind("id", id.toString())
-                .map(JdbiStoreTransaction::conversationRow)
-                .list()));
-        locked.ifPresent(c -> lockedMessageCounts.put(id.toString(), c.messageCount()));
-        return locked;
+                .map((rs, ctx) -> Map.entry(conversationRow(rs, ctx), rs.getString("p_id") == null
+                        ? Optional.<Participant>empty() : Optional.of(participant(rs, "p_"))))
+                .list();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Participant> participants = new ArrayList<>(rows.size());
+        rows.forEach(row -> row.getValue().ifPresent(participants::add));
+        StoredConversation locked = rows.get(0).getKey().toStored(participants);
+        lockedMessageCounts.put(id.toString(), locked.messageCount());
+        return Optional.of(locked);
     }
 
     @Override
@@ -409,9 +416,15 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
     }
 
     static Participant participant(ResultSet rs, StatementContext ctx) throws SQLException {
-        return new Participant(new ParticipantId(uuid(rs, "id")), ParticipantType.valueOf(rs.getString("participant_type")),
-                rs.getString("user_id"), rs.getString("organization_id"), instant(rs, "joined_at"),
-                instant(rs, "left_at"));
+        return participant(rs, "");
+    }
+
+    /** A participant from columns named {@code prefix + "id"}, {@code prefix + "participant_type"}, … */
+    static Participant participant(ResultSet rs, String prefix) throws SQLException {
+        return new Participant(new ParticipantId(uuid(rs, prefix + "id")),
+                ParticipantType.valueOf(rs.getString(prefix + "participant_type")), rs.getString(prefix + "user_id"),
+                rs.getString(prefix + "organization_id"), instant(rs, prefix + "joined_at"),
+                instant(rs, prefix + "left_at"));
     }
 
     static Message message(ResultSet rs, StatementContext ctx) throws SQLException {

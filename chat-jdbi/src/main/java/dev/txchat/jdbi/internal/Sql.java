@@ -37,7 +37,7 @@ public final class Sql {
     final String selectConversationByLiveKey;
     final String selectConversationsOfTicket;
     final String lockConversation;
-    /** The conversation row with its last message, locking the conversation row. */
+    /** The conversation row with its last message and participants (one row each), locking the conversation row. */
     final String lockConversationById;
     final String markDeleted;
 
@@ -93,7 +93,14 @@ public final class Sql {
         selectConversationsOfTicket = conversationColumns + " WHERE c.ticket_id = :ticketId ORDER BY c.created_at, c.id";
         lockConversation = "SELECT message_count FROM " + conversations + " WHERE id = :id FOR UPDATE";
         // PostgreSQL refuses FOR UPDATE on the nullable side of the outer join: lock the conversation only
-        lockConversationById = selectConversationById
+        // one round trip for the row lock, the counters, the last message and the participants;
+        // PostgreSQL refuses FOR UPDATE on the nullable side of an outer join: lock the conversation only
+        lockConversationById = conversationColumns.replace(" FROM " + conversations + " c",
+                ", p.id AS p_id, p.participant_type AS p_participant_type, p.user_id AS p_user_id,"
+                        + " p.organization_id AS p_organization_id, p.joined_at AS p_joined_at,"
+                        + " p.left_at AS p_left_at FROM " + conversations + " c")
+                + " LEFT JOIN " + participants + " p ON p.conversation_id = c.id"
+                + " WHERE c.id = :id ORDER BY p.join_order"
                 + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE OF c" : " FOR UPDATE");
         markDeleted = "UPDATE " + conversations + " SET status = 'DELETED', live_key = NULL, deleted_at = :deletedAt"
                 + " WHERE id = :id AND status = 'OPEN'";
