@@ -49,8 +49,9 @@ class FaultInjectionTest {
     private static final String TICKET_INSERT = "^INSERT INTO " + PREFIX + "tickets";
     private static final String CONVERSATION_INSERT = "^INSERT INTO " + PREFIX + "conversations";
     private static final String PARTICIPANT_INSERT = "^INSERT INTO " + PREFIX + "participants";
-    private static final String MESSAGE_INSERT = "^INSERT INTO " + PREFIX + "messages";
-    private static final String COUNTERS_UPDATE = "^UPDATE " + PREFIX + "conversations SET message_count";
+    // on PostgreSQL the message INSERT and the counter UPDATE are one statement (a CTE)
+    private static final String MESSAGE_INSERT = "^(WITH appended AS \\()?INSERT INTO " + PREFIX + "messages";
+    private static final String COUNTERS_UPDATE = "(^|\\) )UPDATE " + PREFIX + "conversations SET message_count";
     private static final String ROW_LOCK = "FOR UPDATE";
     private static final String READ_UPDATE = "^UPDATE " + PREFIX + "messages SET read_at";
     private static final String UNREAD_UPDATE = "^UPDATE " + PREFIX + "conversations SET unread_from";

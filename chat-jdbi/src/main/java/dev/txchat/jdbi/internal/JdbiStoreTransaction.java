@@ -275,7 +275,8 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
             }
         }
         long seq = count + 1;
-        update(sql.insertMessage)
+        String inOne = sql.appendInOneStatement(m.sentByType());
+        update(inOne != null ? inOne : sql.insertMessage)
                 .bind("id", m.id().toString())
                 .bind("conversationId", conversationId)
                 .bind("seq", seq)
@@ -286,11 +287,13 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 .bind("clientMessageId", m.clientMessageId())
                 .bind("createdAt", Times.toMicros(m.createdAt()))
                 .execute();
-        update(sql.bumpAfterMessage(m.sentByType()))
-                .bind("seq", seq)
-                .bind("createdAt", Times.toMicros(m.createdAt()))
-                .bind("id", conversationId)
-                .execute();
+        if (inOne == null) {
+            update(sql.bumpAfterMessage(m.sentByType()))
+                    .bind("seq", seq)
+                    .bind("createdAt", Times.toMicros(m.createdAt()))
+                    .bind("id", conversationId)
+                    .execute();
+        }
         lockedMessageCounts.put(conversationId, seq);
         return Stored.created(new Message(m.id(), m.conversationId(), seq, m.senderId(), m.sentByType(),
                 m.authorUserId(), m.body(), m.createdAt(), null, m.clientMessageId()));

@@ -50,6 +50,8 @@ public final class Sql {
     final String insertMessage;
     final String selectMessageByClientId;
     final String bumpAfterServiceMessage;
+    final String appendAfterServiceMessage;
+    final String appendAfterBusinessMessage;
     final String bumpAfterBusinessMessage;
     /** Message page, ascending sequence after {@code :bound}; params conversationId, bound, limit. */
     public final String messagesForward;
@@ -126,6 +128,10 @@ public final class Sql {
                 + " WHERE conversation_id = :conversationId AND client_message_id = :clientMessageId";
         bumpAfterServiceMessage = bump("unread_from_service");
         bumpAfterBusinessMessage = bump("unread_from_business");
+        // PostgreSQL appends in one round trip: the INSERT runs as a data-modifying CTE of the
+        // counter UPDATE, in the same statement and so with the same all-or-nothing outcome
+        appendAfterServiceMessage = dialect == Dialect.POSTGRESQL ? appendInOne(bumpAfterServiceMessage) : null;
+        appendAfterBusinessMessage = dialect == Dialect.POSTGRESQL ? appendInOne(bumpAfterBusinessMessage) : null;
         messagesForward = "SELECT " + messageColumns + " FROM " + messages
                 + " WHERE conversation_id = :conversationId AND seq > :bound ORDER BY seq LIMIT :limit";
         messagesBackward = "SELECT " + messageColumns + " FROM " + messages
@@ -170,6 +176,18 @@ public final class Sql {
             case MARIADB -> insert + " ON DUPLICATE KEY UPDATE id = id";
             case H2 -> insert;
         };
+    }
+
+    private String appendInOne(String bump) {
+        return "WITH appended AS (" + insertMessage + ") " + bump.replace("WHERE id = :id", "WHERE id = :conversationId");
+    }
+
+    /**
+     * The single statement that inserts a message and bumps its conversation's counters, or
+     * null where the dialect needs two ({@link #insertMessage} then {@link #bumpAfterMessage}).
+     */
+    String appendInOneStatement(ParticipantType sentBy) {
+        return sentBy == ParticipantType.SERVICE ? appendAfterServiceMessage : appendAfterBusinessMessage;
     }
 
     private String bump(String unreadColumn) {
