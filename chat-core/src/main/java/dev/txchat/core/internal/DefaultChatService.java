@@ -158,12 +158,16 @@ public final class DefaultChatService implements ChatService {
                 sender = senderFor(tx, actor, existing.conversation(), now, events);
             }
             Stored<Message> message = tx.appendMessage(newMessage(id, sender, actor, content, now));
-            Conversation conversation = tx.findConversation(id).orElseThrow().conversation();
+            // the ticket's conversations include this one with every participant added above
+            TransactionTicket withConversations = tx.findTicket(transactionId).orElseThrow();
+            Conversation conversation = withConversations.conversations().stream()
+                    .filter(c -> c.id().equals(id))
+                    .findFirst()
+                    .orElseThrow();
             ParticipantMessage posted = withSender(message.value(), conversation);
             if (message.created()) {
                 events.add(new ChatEvent.MessagePosted(id, posted, actor));
             }
-            TransactionTicket withConversations = tx.findTicket(transactionId).orElse(ticket);
             return new Outcome<>(new TransactionChat(withConversations, conversation, posted, stored.created()),
                     events);
         });
@@ -290,9 +294,10 @@ public final class DefaultChatService implements ChatService {
             List<ChatEvent> events = new ArrayList<>();
             Participant sender = senderFor(tx, actor, conversation, now, events);
             Stored<Message> stored = tx.appendMessage(newMessage(id, sender, actor, content, now));
+            // a repeated client message id returns an earlier message, whose sender was
+            // already in the conversation when it was locked
             Participant actualSender = stored.created() ? sender
-                    : tx.findConversation(id).orElseThrow().conversation()
-                            .participant(stored.value().senderId()).orElseThrow();
+                    : conversation.participant(stored.value().senderId()).orElseThrow();
             ParticipantMessage posted = new ParticipantMessage(stored.value(), actualSender);
             if (stored.created()) {
                 events.add(new ChatEvent.MessagePosted(id, posted, actor));

@@ -26,9 +26,4 @@ public record ConversationKey(Instant lastActivityAt, ConversationId id) {
         Objects.requireNonNull(lastActivityAt, "lastActivityAt");
         Objects.requireNonNull(id, "id");
     }
-
-    /** Whether this key comes strictly after {@code other} in list order. */
-    public boolean isAfter(ConversationKey other) {
-        return LIST_ORDER.compare(this, other) > 0;
-    }
 }
