@@ -128,7 +128,8 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 for (Participant p : c.participants()) {
                     insertParticipant(c.id(), p.id(), p.type(), p.userId(), p.organizationId(), p.joinedAt(), ++joinOrder);
                 }
-                return Stored.created(load(c.id()).orElseThrow());
+                // what was just inserted: no counters, no message yet, active since creation
+                return Stored.created(new StoredConversation(c, 0, 0, 0, c.createdAt(), null));
             }
             if (holder != null) {
                 Optional<StoredConversation> existing = load(ConversationId.parse(holder));
@@ -148,19 +149,14 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     @Override
     public Optional<StoredConversation> lockConversation(ConversationId id) {
-        List<Map.Entry<ConversationRow, Optional<Participant>>> rows = query(sql.lockConversationById)
-                .bind("id", id.toString())
-                .map((rs, ctx) -> Map.entry(conversationRow(rs, ctx), rs.getString("p_id") == null
-                        ? Optional.<Participant>empty() : Optional.of(participant(rs, "p_"))))
-                .list();
-        if (rows.isEmpty()) {
+        // lock first, then read: a read in the same statement as a lock wait could miss what the
+        // transaction that held the lock committed
+        if (lockRow(id).isEmpty()) {
             return Optional.empty();
         }
-        List<Participant> participants = new ArrayList<>(rows.size());
-        rows.forEach(row -> row.getValue().ifPresent(participants::add));
-        StoredConversation locked = rows.get(0).getKey().toStored(participants);
-        lockedMessageCounts.put(id.toString(), locked.messageCount());
-        return Optional.of(locked);
+        Optional<StoredConversation> locked = load(id);
+        locked.ifPresent(c -> lockedMessageCounts.put(id.toString(), c.messageCount()));
+        return locked;
     }
 
     @Override
@@ -260,10 +256,8 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         String conversationId = m.conversationId().toString();
         // locking the conversation row serializes appends: the client-id check and the
         // sequence (message count + 1) cannot race
-        Long locked = lockedMessageCounts.get(conversationId);
-        long count = locked != null ? locked : lockRow(m.conversationId())
+        long count = lockRow(m.conversationId())
                 .orElseThrow(() -> new IllegalStateException("conversation " + conversationId + " does not exist"));
-        lockedMessageCounts.put(conversationId, count);
         if (m.clientMessageId() != null) {
             Optional<Message> existing = query(sql.selectMessageByClientId)
                     .bind("conversationId", conversationId)
@@ -344,15 +338,30 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
     }
 
     /** Locks the conversation row until the transaction ends; its message count, or empty if absent. */
+    /** Locks the conversation row, unless this transaction holds its lock already; returns its message count. */
     private Optional<Long> lockRow(ConversationId id) {
-        return query(sql.lockConversation).bind("id", id.toString()).mapTo(Long.class).findOne();
+        Long locked = lockedMessageCounts.get(id.toString());
+        if (locked != null) {
+            return Optional.of(locked);
+        }
+        Optional<Long> count = query(sql.lockConversation).bind("id", id.toString()).mapTo(Long.class).findOne();
+        count.ifPresent(n -> lockedMessageCounts.put(id.toString(), n));
+        return count;
     }
 
+    /** One conversation with its counters, last message and participants, in one statement. */
     private Optional<StoredConversation> load(ConversationId id) {
-        return first(withParticipants(query(sql.selectConversationById)
+        List<Map.Entry<ConversationRow, Optional<Participant>>> rows = query(sql.selectConversationWithParticipants)
                 .bind("id", id.toString())
-                .map(JdbiStoreTransaction::conversationRow)
-                .list()));
+                .map((rs, ctx) -> Map.entry(conversationRow(rs, ctx), rs.getString("p_id") == null
+                        ? Optional.<Participant>empty() : Optional.of(participant(rs, "p_"))))
+                .list();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Participant> participants = new ArrayList<>(rows.size());
+        rows.forEach(row -> row.getValue().ifPresent(participants::add));
+        return Optional.of(rows.get(0).getKey().toStored(participants));
     }
 
     private static Optional<StoredConversation> first(List<StoredConversation> list) {

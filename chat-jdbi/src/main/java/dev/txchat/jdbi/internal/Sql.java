@@ -7,6 +7,7 @@ import dev.txchat.core.spi.ConversationQuery;
 import dev.txchat.core.spi.MemberScope;
 import dev.txchat.jdbi.Dialect;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -33,12 +34,11 @@ public final class Sql {
 
     final String insertConversation;
     final String selectConversationIdByLiveKey;
-    final String selectConversationById;
     final String selectConversationByLiveKey;
     final String selectConversationsOfTicket;
     final String lockConversation;
-    /** The conversation row with its last message and participants (one row each), locking the conversation row. */
-    final String lockConversationById;
+    /** The conversation row with its last message and participants, one result row per participant. */
+    final String selectConversationWithParticipants;
     final String markDeleted;
 
     final String insertParticipant;
@@ -90,25 +90,21 @@ public final class Sql {
                 + " m.created_at AS m_created_at, m.read_at AS m_read_at"
                 + " FROM " + conversations + " c"
                 + " LEFT JOIN " + messages + " m ON m.conversation_id = c.id AND m.seq = c.message_count";
-        selectConversationById = conversationColumns + " WHERE c.id = :id";
         selectConversationByLiveKey = conversationColumns + " WHERE c.live_key = :liveKey";
         selectConversationsOfTicket = conversationColumns + " WHERE c.ticket_id = :ticketId ORDER BY c.created_at, c.id";
         lockConversation = "SELECT message_count FROM " + conversations + " WHERE id = :id FOR UPDATE";
         // PostgreSQL refuses FOR UPDATE on the nullable side of the outer join: lock the conversation only
-        // one round trip for the row lock, the counters, the last message and the participants;
-        // PostgreSQL refuses FOR UPDATE on the nullable side of an outer join: lock the conversation only
-        lockConversationById = conversationColumns.replace(" FROM " + conversations + " c",
-                ", p.id AS p_id, p.participant_type AS p_participant_type, p.user_id AS p_user_id,"
-                        + " p.organization_id AS p_organization_id, p.joined_at AS p_joined_at,"
-                        + " p.left_at AS p_left_at FROM " + conversations + " c")
+        // the counters, the last message and the participants in one round trip. Not itself a
+        // locking read: on PostgreSQL a FOR UPDATE that waits re-reads only the locked row, the
+        // joined participants would come from the snapshot taken before the wait
+        selectConversationWithParticipants = conversationColumns.replace(" FROM " + conversations + " c",
+                ", " + prefixed("p", PARTICIPANT_COLUMNS) + " FROM " + conversations + " c")
                 + " LEFT JOIN " + participants + " p ON p.conversation_id = c.id"
-                + " WHERE c.id = :id ORDER BY p.join_order"
-                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE OF c" : " FOR UPDATE");
+                + " WHERE c.id = :id ORDER BY p.join_order";
         markDeleted = "UPDATE " + conversations + " SET status = 'DELETED', live_key = NULL, deleted_at = :deletedAt"
                 + " WHERE id = :id AND status = 'OPEN'";
 
-        String participantColumns = "id, conversation_id, join_order, participant_type, user_id, organization_id,"
-                + " joined_at, left_at";
+        String participantColumns = String.join(", ", PARTICIPANT_COLUMNS);
         insertParticipant = "INSERT INTO " + participants + " (" + participantColumns + ") VALUES"
                 + " (:id, :conversationId, :joinOrder, :type, :userId, :organizationId, :joinedAt, NULL)";
         selectParticipantsOf = "SELECT " + participantColumns + " FROM " + participants
@@ -140,6 +136,15 @@ public final class Sql {
                 + " WHERE conversation_id = :conversationId AND sent_by_type = :sentBy AND read_at IS NULL";
         lowerServiceUnread = lower("unread_from_service");
         lowerBusinessUnread = lower("unread_from_business");
+    }
+
+    private static final List<String> PARTICIPANT_COLUMNS = List.of("id", "conversation_id", "join_order",
+            "participant_type", "user_id", "organization_id", "joined_at", "left_at");
+
+    /** {@code alias.col AS alias_col, …}: columns of a joined table, named apart from the main table's. */
+    private static String prefixed(String alias, List<String> columns) {
+        return columns.stream().map(c -> alias + "." + c + " AS " + alias + "_" + c)
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Validates a table prefix. */
