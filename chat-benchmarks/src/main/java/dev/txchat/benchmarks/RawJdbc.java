@@ -77,21 +77,12 @@ public final class RawJdbc {
      * @return the message's sequence
      */
     public long postMessage(String conversationId, String senderId, String author, String body) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long now = nowMicros();
-                long seq = bumpAndSequence(c, conversationId, now);
-                insertMessage(c, UUID.randomUUID().toString(), conversationId, seq, senderId, author, body, now);
-                c.commit();
-                return seq;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
+        return inTransaction(c -> {
+            long now = nowMicros();
+            long seq = bumpAndSequence(c, conversationId, now);
+            insertMessage(c, UUID.randomUUID().toString(), conversationId, seq, senderId, author, body, now);
+            return seq;
+        });
     }
 
     private long bumpAndSequence(Connection c, String conversationId, long now) throws SQLException {
@@ -290,19 +281,26 @@ public final class RawJdbc {
 
     /**
      * The keyset position of the {@code depth}-th conversation from the <em>end</em> of the
-     * list (setup only: uses OFFSET).
+     * list (setup only: walks the oldest {@code depth + 1} rows of the list and keeps the last).
      */
     public Bound boundFromEnd(Scope scope, int depth) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT c.last_activity_at, c.id FROM " + conversations
                      + " c WHERE c.status = 'OPEN'" + memberFilter(scope)
-                     + " ORDER BY c.last_activity_at ASC, c.id ASC LIMIT 1 OFFSET " + depth)) {
-            bindScope(ps, scope, 1);
+                     + " ORDER BY c.last_activity_at ASC, c.id ASC LIMIT ?")) {
+            int next = bindScope(ps, scope, 1);
+            ps.setInt(next, depth + 1);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
+                Bound bound = null;
+                int rows = 0;
+                while (rs.next()) {
+                    bound = new Bound(rs.getLong(1), rs.getString(2));
+                    rows++;
+                }
+                if (rows <= depth) {
                     throw new IllegalStateException("list shorter than " + depth);
                 }
-                return new Bound(rs.getLong(1), rs.getString(2));
+                return bound;
             }
         }
     }
@@ -342,53 +340,44 @@ public final class RawJdbc {
      */
     public String openNew(String transactionId, String staffUser, String businessUser, String organization,
                           String details, String body) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long now = nowMicros();
-                String ticketId = UUID.randomUUID().toString();
-                String conversationId = UUID.randomUUID().toString();
-                String staffParticipant = UUID.randomUUID().toString();
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + tickets
-                        + " (id, transaction_id, details, created_at) VALUES (?, ?, ?, ?)")) {
-                    ps.setString(1, ticketId);
-                    ps.setString(2, transactionId);
-                    ps.setString(3, details);
-                    ps.setLong(4, now);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + conversations + " (id, kind,"
-                        + " ticket_id, transaction_id, organization_id, subject, status, live_key, created_at,"
-                        + " deleted_at, last_activity_at, message_count, unread_from_service, unread_from_business)"
-                        + " VALUES (?, 'TRANSACTION', ?, ?, ?, NULL, 'OPEN', ?, ?, NULL, ?, 1, 1, 0)")) {
-                    ps.setString(1, conversationId);
-                    ps.setString(2, ticketId);
-                    ps.setString(3, transactionId);
-                    ps.setString(4, organization);
-                    ps.setString(5, liveKey(transactionId, businessUser));
-                    ps.setLong(6, now);
-                    ps.setLong(7, now);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + participants + " (id,"
-                        + " conversation_id, join_order, participant_type, user_id, organization_id, joined_at,"
-                        + " left_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")) {
-                    participant(ps, UUID.randomUUID().toString(), conversationId, 1, "BUSINESS", businessUser,
-                            organization, now);
-                    participant(ps, staffParticipant, conversationId, 2, "SERVICE", staffUser, null, now);
-                    ps.executeBatch();
-                }
-                insertMessage(c, UUID.randomUUID().toString(), conversationId, 1, staffParticipant, staffUser, body,
-                        now);
-                c.commit();
-                return conversationId;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        return inTransaction(c -> {
+            long now = nowMicros();
+            String ticketId = UUID.randomUUID().toString();
+            String conversationId = UUID.randomUUID().toString();
+            String staffParticipant = UUID.randomUUID().toString();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + tickets
+                    + " (id, transaction_id, details, created_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, ticketId);
+                ps.setString(2, transactionId);
+                ps.setString(3, details);
+                ps.setLong(4, now);
+                ps.executeUpdate();
             }
-        }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + conversations + " (id, kind,"
+                    + " ticket_id, transaction_id, organization_id, subject, status, live_key, created_at,"
+                    + " deleted_at, last_activity_at, message_count, unread_from_service, unread_from_business)"
+                    + " VALUES (?, 'TRANSACTION', ?, ?, ?, NULL, 'OPEN', ?, ?, NULL, ?, 1, 1, 0)")) {
+                ps.setString(1, conversationId);
+                ps.setString(2, ticketId);
+                ps.setString(3, transactionId);
+                ps.setString(4, organization);
+                ps.setString(5, liveKey(transactionId, businessUser));
+                ps.setLong(6, now);
+                ps.setLong(7, now);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + participants + " (id,"
+                    + " conversation_id, join_order, participant_type, user_id, organization_id, joined_at,"
+                    + " left_at) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")) {
+                participant(ps, UUID.randomUUID().toString(), conversationId, 1, "BUSINESS", businessUser,
+                        organization, now);
+                participant(ps, staffParticipant, conversationId, 2, "SERVICE", staffUser, null, now);
+                ps.executeBatch();
+            }
+            insertMessage(c, UUID.randomUUID().toString(), conversationId, 1, staffParticipant, staffUser, body,
+                    now);
+            return conversationId;
+        });
     }
 
     private static void participant(PreparedStatement ps, String id, String conversationId, int order, String type,
@@ -412,29 +401,43 @@ public final class RawJdbc {
      */
     public long openExisting(String transactionId, String staffUser, String businessUser, String body)
             throws SQLException {
+        return inTransaction(c -> {
+            long now = nowMicros();
+            String conversationId;
+            String sender;
+            try (PreparedStatement ps = c.prepareStatement("SELECT c.id, p.id FROM " + conversations + " c JOIN "
+                    + participants + " p ON p.conversation_id = c.id AND p.participant_type = 'SERVICE'"
+                    + " AND p.user_id = ? AND p.left_at IS NULL WHERE c.live_key = ?")) {
+                ps.setString(1, staffUser);
+                ps.setString(2, liveKey(transactionId, businessUser));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("no live chat");
+                    }
+                    conversationId = rs.getString(1);
+                    sender = rs.getString(2);
+                }
+            }
+            long seq = bumpAndSequence(c, conversationId, now);
+            insertMessage(c, UUID.randomUUID().toString(), conversationId, seq, sender, staffUser, body, now);
+            return seq;
+        });
+    }
+
+    /** A unit of work on one connection. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: commit if it returns, roll back if it throws. */
+    private <T> T inTransaction(Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long now = nowMicros();
-                String conversationId;
-                String sender;
-                try (PreparedStatement ps = c.prepareStatement("SELECT c.id, p.id FROM " + conversations + " c JOIN "
-                        + participants + " p ON p.conversation_id = c.id AND p.participant_type = 'SERVICE'"
-                        + " AND p.user_id = ? AND p.left_at IS NULL WHERE c.live_key = ?")) {
-                    ps.setString(1, staffUser);
-                    ps.setString(2, liveKey(transactionId, businessUser));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) {
-                            throw new IllegalStateException("no live chat");
-                        }
-                        conversationId = rs.getString(1);
-                        sender = rs.getString(2);
-                    }
-                }
-                long seq = bumpAndSequence(c, conversationId, now);
-                insertMessage(c, UUID.randomUUID().toString(), conversationId, seq, sender, staffUser, body, now);
+                T result = work.run(c);
                 c.commit();
-                return seq;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
