@@ -340,7 +340,9 @@ abstract class HostileInputProperties {
         return Arbitraries.frequencyOf(
                 Tuple.of(3, Arbitraries.just(null)),
                 Tuple.of(6, ids()),
-                Tuple.of(2, Arbitraries.create(() -> "cmid-" + UUID.randomUUID())));
+                Tuple.of(2, Arbitraries.create(() -> "cmid-" + UUID.randomUUID())),
+                // ids() rejects rarely, and only bodies the policy accepts reach the id check
+                Tuple.of(4, Arbitraries.integers().between(129, 200).map(n -> "c".repeat(n))));
     }
 
     @Provide
@@ -493,12 +495,15 @@ abstract class HostileInputProperties {
         }
     }
 
-    /** Fails the property if a generator stops producing one of the outcomes it must exercise. */
+    /**
+     * Fails the property if a generator stops producing one of the outcomes it must exercise.
+     * Asks for each at least once: a percentage threshold fails by chance on some seeds.
+     */
     private static void coverage(String label, String outcome, String... required) {
         Statistics.label(label).collect(outcome);
         Statistics.label(label).coverage(checker -> {
             for (String value : required) {
-                checker.check(value).percentage(p -> p >= 2.0);
+                checker.check(value).count(c -> c >= 1);
             }
         });
     }

@@ -21,6 +21,7 @@ import dev.txchat.core.ParticipantMessage;
 import dev.txchat.core.ParticipantRef;
 import dev.txchat.core.ParticipantType;
 import dev.txchat.core.StartConversation;
+import dev.txchat.core.TransactionChat;
 import dev.txchat.core.spi.WalletOwner;
 import dev.txchat.testkit.FakeTransactionDirectory;
 import java.io.IOException;
@@ -245,9 +246,14 @@ class SoakTest {
                     Slot chatSlot = slot.kind == ConversationKind.TRANSACTION ? slot : slots.get(random.nextInt(
                             TRANSACTION_CHATS));
                     String clientId = random.nextBoolean() ? null : clientId(chatSlot, random);
-                    var opened = chat.openTransactionChat(staff, new OpenTransactionChat(chatSlot.transactionId,
-                            chatSlot.businessUser, NewMessage.of(body(thread, "open"), clientId)));
-                    chatSlot.current = opened.conversation().id();
+                    TransactionChat opened;
+                    // a slot's current conversation changes under its monitor, so that a slower
+                    // thread never writes back a conversation another thread has since deleted
+                    synchronized (chatSlot) {
+                        opened = chat.openTransactionChat(staff, new OpenTransactionChat(chatSlot.transactionId,
+                                chatSlot.businessUser, NewMessage.of(body(thread, "open"), clientId)));
+                        chatSlot.current = opened.conversation().id();
+                    }
                     acknowledge(opened.message(), opened.conversation().id(), clientId);
                 } else if (dice < 37) {
                     op = "postMessage staff";
@@ -280,21 +286,27 @@ class SoakTest {
                     op = "accountThread";
                     Slot account = slots.get(TRANSACTION_CHATS + random.nextInt(ACCOUNT_THREADS));
                     Actor actor = random.nextBoolean() ? staff : account.business;
-                    ConversationId thread0 = chat.accountThread(actor, account.organizationId).id();
+                    ConversationId thread0;
+                    synchronized (account) {
+                        thread0 = chat.accountThread(actor, account.organizationId).id();
+                        account.current = thread0;
+                    }
                     target[0] = thread0;
-                    account.current = thread0;
                     acknowledge(chat.postMessage(actor, thread0, NewMessage.of(body(thread, "account"))), thread0,
                             null);
                 } else if (dice < 83) {
                     op = "deleteConversation";
-                    chat.deleteConversation(staff, id);
-                    // the slot's key is free again: its successor replaces it
-                    slot.current = switch (slot.kind) {
-                        case TRANSACTION -> chat.openTransactionChat(staff, new OpenTransactionChat(slot.transactionId,
-                                slot.businessUser, NewMessage.of(body(thread, "reopen")))).conversation().id();
-                        case ACCOUNT -> chat.accountThread(staff, slot.organizationId).id();
-                        case DIRECT -> startDirect(staff, slot);
-                    };
+                    synchronized (slot) {
+                        chat.deleteConversation(staff, id);
+                        // the slot's key is free again: its successor replaces it
+                        slot.current = switch (slot.kind) {
+                            case TRANSACTION -> chat.openTransactionChat(staff, new OpenTransactionChat(
+                                    slot.transactionId, slot.businessUser, NewMessage.of(body(thread, "reopen"))))
+                                    .conversation().id();
+                            case ACCOUNT -> chat.accountThread(staff, slot.organizationId).id();
+                            case DIRECT -> startDirect(staff, slot);
+                        };
+                    }
                 } else if (dice < 88) {
                     op = "addParticipant";
                     if (slot.kind != ConversationKind.ACCOUNT) {
