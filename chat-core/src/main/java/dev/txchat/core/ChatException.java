@@ -3,9 +3,11 @@ package dev.txchat.core;
 /**
  * Root of every exception txchat throws on purpose. All are unchecked.
  *
- * <p>Catch this type to handle every failure the library reports by name; anything else
- * escaping a {@link ChatService} call (for example a JDBC failure wrapped by the store) is
- * an infrastructure problem, not a rule of the chat domain.
+ * <p>Catch this type to handle every failure a chat call reports: the domain's own
+ * ({@link ValidationException}, {@link AccessDeniedException}, {@link NotFoundException},
+ * {@link ConflictException}) and a store's infrastructure failures (the JDBI store's
+ * {@code ChatStoreException}, a database that is unreachable or refused a statement).
+ * Anything else escaping a call is a bug.
  *
  * <p>Instances are immutable and safe to share between threads.
  */

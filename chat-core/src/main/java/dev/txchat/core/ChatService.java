@@ -17,8 +17,12 @@ package dev.txchat.core;
  * <p>Failures: {@link ValidationException} (bad input, naming the field),
  * {@link AccessDeniedException}, {@link NotFoundException}, {@link ConflictException};
  * all extend {@link ChatException}.
+ *
+ * <p>Close the service when the host shuts down: {@link #close()} delivers the events
+ * already committed and stops the delivery thread. The store and its database are the
+ * host's and stay open.
  */
-public interface ChatService {
+public interface ChatService extends AutoCloseable {
 
     /** A builder for a service; {@link ChatServiceBuilder#store store} is required. */
     static ChatServiceBuilder builder() {
@@ -82,4 +86,13 @@ public interface ChatService {
 
     /** The ticket of a transaction with the conversations the actor may see. */
     TransactionTicket ticket(Actor actor, String transactionId);
+
+    /**
+     * Stops the service: waits (at most 10 seconds) until the listeners have heard every
+     * event of calls that already returned, then stops the delivery thread. Calls made
+     * after {@code close()} throw {@link IllegalStateException}. Idempotent; does not close
+     * the store or its {@code DataSource}.
+     */
+    @Override
+    void close();
 }

@@ -17,7 +17,7 @@ import java.util.Objects;
  * setter returns this builder. Not thread-safe; the service it builds is.
  *
  * <p>Defaults: {@link AccessPolicy#permissionBased()}, {@link ContentPolicy#defaults()},
- * {@link Clock#systemUTC()}, no listeners, {@link #DEFAULT_LISTENER_TIMEOUT}, and a transaction directory that knows no
+ * {@link Clock#systemUTC()}, no listeners, {@link #DEFAULT_LISTENER_TIMEOUT}, a cursor key kept in the store's database, and a transaction directory that knows no
  * transaction (so transaction chats fail with {@link NotFoundException} until one is set).
  */
 public final class ChatServiceBuilder {
@@ -32,6 +32,7 @@ public final class ChatServiceBuilder {
     private Clock clock = Clock.systemUTC();
     private final List<ChatEventListener> listeners = new ArrayList<>();
     private Duration listenerTimeout = DEFAULT_LISTENER_TIMEOUT;
+    private byte[] cursorSecret;
 
     private ChatServiceBuilder() {
     }
@@ -92,6 +93,29 @@ public final class ChatServiceBuilder {
     }
 
     /**
+     * The key that signs page cursors, at least 16 bytes (32 random bytes recommended);
+     * every node of one deployment must use the same. Optional: by default the store
+     * generates one on first use and keeps it in the database, so every node finds the
+     * same. Set one to rotate it (cursors signed with the old key are then rejected as a
+     * {@link ValidationException} on {@code after}/{@code before}) or to keep it in a
+     * secret manager. The array is copied.
+     *
+     * @throws IllegalArgumentException if shorter than 16 bytes
+     */
+    public ChatServiceBuilder cursorSecret(byte[] cursorSecret) {
+        Objects.requireNonNull(cursorSecret, "cursorSecret");
+        if (cursorSecret.length < MIN_CURSOR_SECRET_BYTES) {
+            throw new IllegalArgumentException("cursorSecret must have at least " + MIN_CURSOR_SECRET_BYTES
+                    + " bytes, got " + cursorSecret.length);
+        }
+        this.cursorSecret = cursorSecret.clone();
+        return this;
+    }
+
+    /** Shortest {@link #cursorSecret(byte[])} accepted: 16 bytes (128 bits). */
+    public static final int MIN_CURSOR_SECRET_BYTES = 16;
+
+    /**
      * A new service with this configuration.
      *
      * @throws IllegalStateException if no store was set
@@ -101,6 +125,6 @@ public final class ChatServiceBuilder {
             throw new IllegalStateException("ChatService.builder(): store(...) is required");
         }
         return new DefaultChatService(store, transactionDirectory, accessPolicy, contentPolicy, clock,
-                List.copyOf(listeners), listenerTimeout);
+                List.copyOf(listeners), listenerTimeout, cursorSecret);
     }
 }

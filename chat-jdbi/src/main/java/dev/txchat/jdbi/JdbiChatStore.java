@@ -78,7 +78,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * {@code jdbi.useTransaction(...)}), JDBI hands it the host's handle: the unit of work then
  * joins the host's transaction, commits or rolls back with it, and is not retried (a
  * transient failure surfaces as {@link ChatStoreException}, for the host to retry the whole
- * transaction). The host's transaction should then run at READ COMMITTED.
+ * transaction). Its events reach listeners only after the host's commit, and never if the
+ * host rolls back. The host's transaction should then run at READ COMMITTED.
  *
  * <p>Database settings: PostgreSQL and H2 run at their default READ COMMITTED (a stricter
  * default works too, at the cost of more retries); on MariaDB the store asks for READ
@@ -218,14 +219,14 @@ public final class JdbiChatStore implements ChatStore {
                     if (h.isInTransaction()) {
                         // called inside the host's own transaction on this Jdbi: join it
                         joined[0] = true;
-                        return work.apply(new JdbiStoreTransaction(h, statements));
+                        return work.apply(new JdbiStoreTransaction(h, statements, true));
                     }
                     return statements.dialect() == Dialect.MARIADB
                             // MariaDB defaults to REPEATABLE READ, whose snapshot would hide the row
                             // that won a unique-key race from the loser's following read
                             ? h.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
-                                    tx -> work.apply(new JdbiStoreTransaction(tx, statements)))
-                            : h.inTransaction(tx -> work.apply(new JdbiStoreTransaction(tx, statements)));
+                                    tx -> work.apply(new JdbiStoreTransaction(tx, statements, false)))
+                            : h.inTransaction(tx -> work.apply(new JdbiStoreTransaction(tx, statements, false)));
                 });
             } catch (RuntimeException e) {
                 boolean isTransient = TransientErrors.isTransient(e);

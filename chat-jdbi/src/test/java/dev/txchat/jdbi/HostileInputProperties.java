@@ -250,10 +250,21 @@ abstract class HostileInputProperties {
         assertThat(stored).contains("**** " + pan.substring(pan.length() - 4));
     }
 
+    /** Luhn-valid numbers with a card network's prefix and one of its lengths. */
     @Provide
     Arbitrary<String> cardNumbers() {
-        return Arbitraries.strings().numeric().ofMinLength(12).ofMaxLength(18).map(digits -> digits + luhnDigit(digits));
+        return Arbitraries.of(NETWORKS).flatMap(network -> Arbitraries.strings().numeric()
+                .ofLength(Integer.parseInt(network[1]) - network[0].length() - 1)
+                .map(body -> network[0] + body + luhnDigit(network[0] + body)));
     }
+
+    /** Prefix and length of each network's cards (the masking rule's table, written out independently). */
+    private static final List<String[]> NETWORKS = List.of(
+            new String[] {"4", "13"}, new String[] {"4", "16"}, new String[] {"4", "19"}, new String[] {"51", "16"},
+            new String[] {"55", "16"}, new String[] {"2221", "16"}, new String[] {"2720", "16"},
+            new String[] {"34", "15"}, new String[] {"37", "15"}, new String[] {"6011", "16"},
+            new String[] {"65", "16"}, new String[] {"3528", "16"}, new String[] {"3589", "19"},
+            new String[] {"36", "14"}, new String[] {"62", "16"}, new String[] {"62", "19"});
 
     @Provide
     Arbitrary<List<String>> separators() {
@@ -446,7 +457,12 @@ abstract class HostileInputProperties {
         }
     }
 
-    /** The documented id rule: at most 128 chars once trimmed, no control chars or lone surrogates. */
+    /**
+     * The documented id rule: at most 128 chars once trimmed, no control chars or lone
+     * surrogates, not made only of invisible characters, no invisible formatting character
+     * (zero-width, BOM, bidi controls, soft hyphen; a zero-width joiner between two emoji is
+     * fine), no space but U+0020, and no card number.
+     */
     static boolean validId(String id, boolean required) {
         if (id == null || id.isBlank()) {
             return !required;
@@ -455,18 +471,43 @@ abstract class HostileInputProperties {
         if (s.length() > 128) {
             return false;
         }
-        for (int i = 0; i < s.length(); i++) {
+        boolean visible = false;
+        int previous = -1;
+        for (int i = 0; i < s.length(); ) {
             char c = s.charAt(i);
             if (Character.isISOControl(c)) {
                 return false;
             }
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1)))) {
                 return false;
             }
+            int cp = s.codePointAt(i);
+            int width = Character.charCount(cp);
+            int next = i + width < s.length() ? s.codePointAt(i + width) : -1;
+            int type = Character.getType(cp);
+            boolean emojiJoiner = cp == 0x200D && isSymbol(previous) && isSymbol(next);
+            if ((type == Character.FORMAT && !emojiJoiner) || (Character.isSpaceChar(cp) && cp != ' ')
+                    || FILLERS.contains(cp) || type == Character.UNASSIGNED || type == Character.PRIVATE_USE) {
+                return false;
+            }
+            if (type != Character.FORMAT && type != Character.NON_SPACING_MARK && type != Character.ENCLOSING_MARK
+                    && !Character.isWhitespace(cp)) {
+                visible = true;
+            }
+            if (type != Character.NON_SPACING_MARK) {
+                previous = cp;
+            }
+            i += width;
         }
-        return true;
+        return visible && !dev.txchat.core.internal.CardNumbers.contains(s);
+    }
+
+    private static final Set<Integer> FILLERS = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E, 0x17B4, 0x17B5);
+
+    private static boolean isSymbol(int cp) {
+        return cp >= 0 && (Character.getType(cp) == Character.OTHER_SYMBOL
+                || Character.getType(cp) == Character.MODIFIER_SYMBOL);
     }
 
     private ConversationId freshConversation() {

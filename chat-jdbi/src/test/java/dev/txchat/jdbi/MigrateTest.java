@@ -13,6 +13,7 @@ import dev.txchat.core.ParticipantType;
 import dev.txchat.core.spi.ChatStoreTransaction;
 import dev.txchat.core.spi.NewConversation;
 import dev.txchat.core.spi.StoredConversation;
+import dev.txchat.jdbi.internal.Migrator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,8 +66,8 @@ class MigrateTest {
             List<Map<String, Object>> first = history(jdbi, prefix);
             store.migrate();
 
-            assertThat(first).hasSize(1);
-            assertThat(first.get(0)).containsEntry("script", "V001__create_chat_tables.sql");
+            assertThat(first).hasSize(Migrator.SCRIPTS.size());
+            assertThat(first).extracting(row -> row.get("script")).containsExactlyElementsOf(Migrator.SCRIPTS);
             assertThat(history(jdbi, prefix)).isEqualTo(first);
         } finally {
             TestDatabases.dropTables(jdbi, prefix);
@@ -96,7 +97,7 @@ class MigrateTest {
                 run.get(120, TimeUnit.SECONDS);
             }
 
-            assertThat(versionRows(jdbi, prefix)).isEqualTo(1);
+            assertThat(versionRows(jdbi, prefix)).isEqualTo(Migrator.SCRIPTS.size());
             JdbiChatStore store = JdbiChatStore.create(jdbi).withTablePrefix(prefix);
             ConversationId id = createConversation(store);
             assertThat(find(store, id)).isPresent();

@@ -77,7 +77,7 @@ class SoakTest {
     /** Whether the known listMessages bug counts as a failure (set once chat-core is fixed). */
 
     @ParameterizedTest
-    @EnumSource(names = {"H2", "POSTGRESQL"})
+    @EnumSource(names = {"H2", "POSTGRESQL", "MARIADB"})
     void mixedConcurrentLoadKeepsEveryInvariantAndLosesNoAcknowledgedMessage(Dialect dialect) throws Exception {
         TestDatabases.requireAvailable(dialect);
         String initSql = dialect == Dialect.POSTGRESQL ? "SET plan_cache_mode = force_custom_plan" : null;
@@ -102,13 +102,15 @@ class SoakTest {
                     .mapTo(Long.class).one());
             long messages = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + PREFIX + "messages")
                     .mapTo(Long.class).one());
+            violations.addAll(soak.checkNothingLandedInDeletedConversations());
             String db = dialect == Dialect.POSTGRESQL ? "postgresql" : dialect.name().toLowerCase();
             String summary = "soak " + db + ": operations=" + soak.done.get() + " threads=" + THREADS
                     + " conversations=" + CONVERSATIONS + " failures=" + soak.failures.size()
                     + " invariantViolations=" + violations.size() + " elapsedMs=" + elapsedMs
                     + " conversationsCreated=" + conversations + " messagesStored=" + messages
                     + " acknowledgedMessages=" + soak.acknowledged.size()
-                    + " expectedRejections=" + soak.expectedRejections.get() + " seed=" + SEED;
+                    + " expectedRejections=" + soak.expectedRejections.get()
+                    + " deletedConversations=" + soak.countAtDelete.size() + " seed=" + SEED;
             System.out.println(summary);
             write(db, summary);
 
@@ -136,7 +138,8 @@ class SoakTest {
         final ParticipantRef businessUser;
         final Actor business;
         volatile ConversationId current;
-        final Queue<String> clientMessageIds = new ConcurrentLinkedQueue<>();
+        /** Recent client message ids per author: a repeat by its own author must return the first message. */
+        final Map<String, Queue<String>> clientMessageIds = new ConcurrentHashMap<>();
 
         Slot(int index, ConversationKind kind, String transactionId, String organizationId, ParticipantRef businessUser,
              Actor business) {
@@ -163,6 +166,8 @@ class SoakTest {
         final Map<String, MessageId> byClientId = new ConcurrentHashMap<>();
         final Queue<String> failures = new ConcurrentLinkedQueue<>();
         final Queue<String> violations = new ConcurrentLinkedQueue<>();
+        /** Message count of each deleted conversation right after its delete committed: it must never grow. */
+        final Map<ConversationId, Long> countAtDelete = new ConcurrentHashMap<>();
 
         Soak(ChatService chat, FakeTransactionDirectory directory) {
             this.chat = chat;
@@ -245,7 +250,7 @@ class SoakTest {
                     op = "openTransactionChat";
                     Slot chatSlot = slot.kind == ConversationKind.TRANSACTION ? slot : slots.get(random.nextInt(
                             TRANSACTION_CHATS));
-                    String clientId = random.nextBoolean() ? null : clientId(chatSlot, random);
+                    String clientId = random.nextBoolean() ? null : clientId(chatSlot, staff, random);
                     TransactionChat opened;
                     // a slot's current conversation changes under its monitor, so that a slower
                     // thread never writes back a conversation another thread has since deleted
@@ -254,15 +259,18 @@ class SoakTest {
                                 chatSlot.businessUser, NewMessage.of(body(thread, "open"), clientId)));
                         chatSlot.current = opened.conversation().id();
                     }
+                    if (opened.conversation().isDeleted()) {
+                        violations.add("openTransactionChat appended to deleted conversation " + opened.conversation().id());
+                    }
                     acknowledge(opened.message(), opened.conversation().id(), clientId);
                 } else if (dice < 37) {
                     op = "postMessage staff";
-                    String clientId = random.nextInt(3) == 0 ? null : clientId(slot, random);
+                    String clientId = random.nextInt(3) == 0 ? null : clientId(slot, staff, random);
                     acknowledge(chat.postMessage(staff, id, NewMessage.of(body(thread, "staff"), clientId)), id,
                             clientId);
                 } else if (dice < 50) {
                     op = "postMessage business";
-                    String clientId = random.nextBoolean() ? null : clientId(slot, random);
+                    String clientId = random.nextBoolean() ? null : clientId(slot, slot.business, random);
                     acknowledge(chat.postMessage(slot.business, id, NewMessage.of(body(thread, "client"), clientId)),
                             id, clientId);
                 } else if (dice < 58) {
@@ -298,6 +306,8 @@ class SoakTest {
                     op = "deleteConversation";
                     synchronized (slot) {
                         chat.deleteConversation(staff, id);
+                        // nothing may be appended after the delete committed
+                        countAtDelete.putIfAbsent(id, chat.getConversation(staff, id).messageCount());
                         // the slot's key is free again: its successor replaces it
                         slot.current = switch (slot.kind) {
                             case TRANSACTION -> chat.openTransactionChat(staff, new OpenTransactionChat(
@@ -348,20 +358,35 @@ class SoakTest {
             return chat.getConversation(staff(0), id).conversation().isDeleted();
         }
 
-        private String clientId(Slot slot, Random random) {
-            // about a third of the ids are repeats, which must return the first message
-            if (random.nextInt(3) == 0 && !slot.clientMessageIds.isEmpty()) {
-                String repeat = slot.clientMessageIds.peek();
+        private String clientId(Slot slot, Actor author, Random random) {
+            // about a third of the ids are repeats by the same author, which must return the first message
+            Queue<String> mine = slot.clientMessageIds.computeIfAbsent(author.userId(),
+                    k -> new ConcurrentLinkedQueue<>());
+            if (random.nextInt(3) == 0 && !mine.isEmpty()) {
+                String repeat = mine.peek();
                 if (repeat != null) {
                     return repeat;
                 }
             }
-            String fresh = "cmid-" + slot.index + "-" + random.nextInt(1_000_000);
-            slot.clientMessageIds.add(fresh);
-            while (slot.clientMessageIds.size() > 5) {
-                slot.clientMessageIds.poll();
+            String fresh = "cmid-" + slot.index + "-" + author.userId() + "-" + random.nextInt(1_000_000);
+            mine.add(fresh);
+            while (mine.size() > 5) {
+                mine.poll();
             }
             return fresh;
+        }
+
+        /** Deleted conversations still hold exactly the messages they held when the delete committed. */
+        List<String> checkNothingLandedInDeletedConversations() {
+            Actor staff = staff(0);
+            List<String> found = new ArrayList<>();
+            countAtDelete.forEach((id, count) -> {
+                long now = chat.getConversation(staff, id).messageCount();
+                if (now != count) {
+                    found.add("deleted conversation " + id + " had " + count + " messages at its delete, now " + now);
+                }
+            });
+            return found;
         }
 
         private void acknowledge(ParticipantMessage message, ConversationId conversation, String clientId) {

@@ -103,8 +103,8 @@ final class TestDatabases {
 
     static void dropTables(Jdbi jdbi, String prefix) {
         jdbi.useHandle(h -> {
-            for (String table : List.of("messages", "participants", "conversations", "tickets", "schema_version",
-                    "schema_lock")) {
+            for (String table : List.of("messages", "participants", "conversations", "tickets", "secrets",
+                    "schema_version", "schema_lock")) {
                 h.execute("DROP TABLE IF EXISTS " + prefix + table);
             }
         });

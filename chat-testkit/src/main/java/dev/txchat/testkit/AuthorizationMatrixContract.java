@@ -436,10 +436,14 @@ public abstract class AuthorizationMatrixContract {
         return tests.stream();
     }
 
+    private static final Set<String> LIFECYCLE = Set.of("close", "feed");
+
     @Test
     void theMatrixCoversEveryChatServiceCall() {
         Set<String> calls = Arrays.stream(ChatService.class.getDeclaredMethods())
                 .filter(m -> !Modifier.isStatic(m.getModifiers()))
+                // lifecycle and the change feed, not calls on a conversation
+                .filter(m -> !LIFECYCLE.contains(m.getName()))
                 .map(Method::getName)
                 .collect(Collectors.toSet());
 
@@ -523,6 +527,11 @@ public abstract class AuthorizationMatrixContract {
         };
     }
 
+    private static Message withoutAuthor(Message m) {
+        return new Message(m.id(), m.conversationId(), m.sequence(), m.senderId(), m.sentByType(), null, m.body(),
+                m.createdAt(), m.readAt(), m.clientMessageId());
+    }
+
     private void verifyAllowed(Call call, ActorKind kind, Actor actor, World w, Snapshot before, Object result,
                                Outcome outcome) {
         ConversationId id = w.subject.id();
@@ -591,7 +600,11 @@ public abstract class AuthorizationMatrixContract {
             case LIST_MESSAGES -> {
                 @SuppressWarnings("unchecked")
                 Page<ParticipantMessage> page = (Page<ParticipantMessage>) result;
-                assertThat(page.nodes()).extracting(m -> m.message()).containsExactlyElementsOf(before.messages);
+                // in an account thread a business viewer sees staff messages as the platform's
+                boolean persona = !actor.isService() && w.subject.kind() == ConversationKind.ACCOUNT;
+                assertThat(page.nodes()).extracting(m -> m.message()).containsExactlyElementsOf(before.messages.stream()
+                        .map(m -> persona && m.sentByType() == ParticipantType.SERVICE ? withoutAuthor(m) : m)
+                        .toList());
                 assertThat(page.totalCount()).isEqualTo(before.subject.messageCount());
             }
             case MARK_READ -> {

@@ -25,6 +25,7 @@ import dev.txchat.core.spi.NewConversation;
 import dev.txchat.core.spi.NewStoredMessage;
 import dev.txchat.core.spi.Stored;
 import dev.txchat.core.spi.StoredConversation;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -522,7 +523,9 @@ public abstract class ChatStoreContract {
         assertThat(stored.unreadFromService()).isEqualTo(20);
         assertThat(stored.unreadFromBusiness()).isEqualTo(20);
         assertThat(stored.lastMessage().sequence()).isEqualTo(40);
-        assertThat(stored.lastActivityAt()).isEqualTo(stored.lastMessage().createdAt());
+        // the writers' clocks interleave: activity is the latest time any of them wrote
+        assertThat(stored.lastActivityAt()).isEqualTo(appended.stream().map(Message::createdAt)
+                .max(Instant::compareTo).orElseThrow());
         List<Message> listed = inListMessages(conversation.id(), null, true, 100);
         assertThat(listed).extracting(Message::sequence)
                 .containsExactlyElementsOf(LongStream.rangeClosed(1, 40).boxed().toList());
@@ -1039,6 +1042,53 @@ public abstract class ChatStoreContract {
         for (String id : lookalikes) {
             assertThat(inFindTicket(id).map(TransactionTicket::transactionId)).contains(id);
         }
+    }
+
+    // ---- activity and secrets --------------------------------------------------------------------
+
+    @Test
+    void aMessageWithAnEarlierTimeNeverMovesTheConversationsActivityBack() {
+        String org = uid("org");
+        Participant user = joined(ParticipantRef.businessUser(uid("user"), org), T0);
+        Conversation conversation = direct(org, T0, user);
+        create(conversation, null);
+        append(conversation.id(), user, "late clock first", null, at(10 * SECOND));
+
+        append(conversation.id(), user, "from a node whose clock lags", null, at(3 * SECOND));
+
+        StoredConversation stored = find(conversation.id());
+        assertThat(stored.lastActivityAt()).isEqualTo(at(10 * SECOND));
+        assertThat(stored.messageCount()).isEqualTo(2);
+        assertThat(stored.lastMessage().body()).isEqualTo("from a node whose clock lags");
+    }
+
+    @Test
+    @Timeout(value = 3 * WAIT_SECONDS, unit = TimeUnit.SECONDS)
+    void sixteenThreadsOfferingDifferentSecretsAllGetTheOneStoredFirst() {
+        String name = uid("secret");
+
+        List<byte[]> results = Concurrently.run(16, i -> store.inTransaction(
+                t -> t.findOrCreateSecret(name, ("candidate-" + i + "-0123456789").getBytes(StandardCharsets.UTF_8))));
+
+        byte[] winner = results.get(0);
+        assertThat(new String(winner, StandardCharsets.UTF_8)).startsWith("candidate-");
+        assertThat(results).allSatisfy(secret -> assertThat(secret).isEqualTo(winner));
+        byte[] later = store.inTransaction(t -> t.findOrCreateSecret(name, new byte[] {1, 2, 3}));
+        assertThat(later).isEqualTo(winner);
+    }
+
+    @Test
+    void aSecretStoredByAUnitOfWorkThatFailsIsNotKept() {
+        String name = uid("secret");
+        assertThatThrownBy(() -> store.inTransaction(t -> {
+            t.findOrCreateSecret(name, "discarded-0123456789".getBytes(StandardCharsets.UTF_8));
+            throw new IllegalStateException("rolled back");
+        })).isInstanceOf(IllegalStateException.class);
+
+        byte[] kept = store.inTransaction(t -> t.findOrCreateSecret(name,
+                "kept-0123456789abcdef".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(new String(kept, StandardCharsets.UTF_8)).isEqualTo("kept-0123456789abcdef");
     }
 
     // ---- helpers ------------------------------------------------------------------------------

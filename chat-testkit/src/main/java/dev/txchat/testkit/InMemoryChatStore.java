@@ -72,6 +72,7 @@ public final class InMemoryChatStore implements ChatStore {
     private final Map<ConversationId, ConversationRow> conversations = new HashMap<>();
     private final Map<String, ConversationId> liveKeys = new HashMap<>();
     private final NavigableMap<ConversationKey, ConversationRow> listIndex = new TreeMap<>(ConversationKey.LIST_ORDER);
+    private final Map<String, byte[]> secrets = new HashMap<>();
 
     /** An empty store. */
     public InMemoryChatStore() {
@@ -175,6 +176,22 @@ public final class InMemoryChatStore implements ChatStore {
             if (Thread.currentThread() != owner) {
                 throw new IllegalStateException("a transaction may only be used by the thread running its unit of work");
             }
+        }
+
+        // ---- secrets --------------------------------------------------------------------------
+
+        @Override
+        public byte[] findOrCreateSecret(String name, byte[] candidate) {
+            checkOpen();
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(candidate, "candidate");
+            byte[] existing = secrets.get(name);
+            if (existing != null) {
+                return existing.clone();
+            }
+            secrets.put(name, candidate.clone());
+            undo.push(() -> secrets.remove(name));
+            return candidate.clone();
         }
 
         // ---- tickets --------------------------------------------------------------------------
@@ -423,7 +440,8 @@ public final class InMemoryChatStore implements ChatStore {
             ArrayList<Integer> unread = row.unreadSentBy(message.sentByType());
             unread.add(index);
             listIndex.remove(oldKey);
-            row.lastActivityAt = message.createdAt();
+            // a writer whose clock lags never moves the conversation's activity back
+            row.lastActivityAt = message.createdAt().isAfter(oldActivity) ? message.createdAt() : oldActivity;
             ConversationKey newKey = row.key();
             listIndex.put(newKey, row);
             undo.push(() -> {

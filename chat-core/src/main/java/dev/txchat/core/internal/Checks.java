@@ -24,7 +24,7 @@ public final class Checks {
 
     /** A required identifier: not blank, at most {@link #MAX_ID_LENGTH}, no control characters; returned trimmed. */
     public static String id(String value, String field) {
-        if (value == null || value.isBlank()) {
+        if (value == null || isBlankOrInvisible(value)) {
             throw ValidationException.of(field, "must not be blank");
         }
         return optionalId(value, field);
@@ -42,6 +42,16 @@ public final class Checks {
         if (hasControlOrLoneSurrogate(trimmed, false)) {
             throw ValidationException.of(field, "must not contain control characters");
         }
+        if (isBlankOrInvisible(trimmed)) {
+            throw ValidationException.of(field, "must not be blank");
+        }
+        if (hasInvisibleFormatting(trimmed)) {
+            // "acme" and "acme\u200B" would look alike and be two organizations
+            throw ValidationException.of(field, "must not contain invisible or text-reordering characters");
+        }
+        if (CardNumbers.contains(trimmed)) {
+            throw ValidationException.of(field, "must not contain a card number");
+        }
         return trimmed;
     }
 
@@ -57,7 +67,100 @@ public final class Checks {
         if (hasControlOrLoneSurrogate(trimmed, false)) {
             throw ValidationException.of(field, "must not contain control characters");
         }
-        return trimmed;
+        if (isBlankOrInvisible(trimmed)) {
+            throw ValidationException.of(field, "must not be blank");
+        }
+        if (hasBidiControl(trimmed)) {
+            throw ValidationException.of(field, BIDI_MESSAGE);
+        }
+        return CardNumbers.mask(trimmed);
+    }
+
+    /** What a field holding a bidi override, embedding or isolate is told. */
+    public static final String BIDI_MESSAGE =
+            "must not contain characters that reorder displayed text (bidi overrides, embeddings, isolates)";
+
+    /**
+     * Whether {@code text} shows nothing: every code point is whitespace, a space or line
+     * separator (NBSP, ideographic space…), a format character (zero-width space, joiners,
+     * BOM, soft hyphen, bidi controls), a combining mark with nothing to combine with, a
+     * control character, or one of the fillers that render as blank (Hangul fillers,
+     * braille blank…). Empty text is blank.
+     */
+    public static boolean isBlankOrInvisible(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            if (!isInvisible(cp)) {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return true;
+    }
+
+    /** Whether the code point renders as nothing, or as blank space. */
+    public static boolean isInvisible(int cp) {
+        if (Character.isWhitespace(cp) || Character.isISOControl(cp)) {
+            return true;
+        }
+        switch (Character.getType(cp)) {
+            case Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                 Character.FORMAT, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK,
+                 Character.UNASSIGNED, Character.PRIVATE_USE -> {
+                return true;
+            }
+            default -> {
+                return cp == 0x115F || cp == 0x1160 || cp == 0x3164 || cp == 0xFFA0 // Hangul fillers
+                        || cp == 0x2800                                                // braille blank
+                        || cp == 0x180E || cp == 0x17B4 || cp == 0x17B5;
+            }
+        }
+    }
+
+    /**
+     * Whether {@code text} holds a bidirectional override, embedding or isolate
+     * (U+202A..U+202E, U+2066..U+2069): characters that make text display in another order
+     * than it is stored, so that "10.00" can be shown as "00.01".
+     */
+    public static boolean hasBidiControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether an identifier holds a format character (zero-width characters, BOM, bidi
+     * controls, soft hyphen…) or a blank filler: these make two different ids look the same.
+     */
+    static boolean hasInvisibleFormatting(String id) {
+        int previous = -1;
+        for (int i = 0; i < id.length(); ) {
+            int cp = id.codePointAt(i);
+            int next = i + Character.charCount(cp) < id.length() ? id.codePointAt(i + Character.charCount(cp)) : -1;
+            boolean emojiJoiner = cp == ZERO_WIDTH_JOINER && isPictographic(previous) && isPictographic(next);
+            if (!emojiJoiner && (Character.getType(cp) == Character.FORMAT
+                    || (Character.isSpaceChar(cp) && cp != ' ')
+                    || (isInvisible(cp) && Character.getType(cp) != Character.NON_SPACING_MARK && cp != ' '))) {
+                return true;
+            }
+            if (Character.getType(cp) != Character.NON_SPACING_MARK) {
+                previous = cp; // variation selectors (VS16) sit between an emoji and its joiner
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
+    }
+
+    private static final int ZERO_WIDTH_JOINER = 0x200D;
+
+    /** An emoji-like symbol, which a zero-width joiner may legitimately join ("👩‍💻"). */
+    private static boolean isPictographic(int cp) {
+        return cp >= 0 && (Character.getType(cp) == Character.OTHER_SYMBOL
+                || Character.getType(cp) == Character.MODIFIER_SYMBOL);
     }
 
     /**

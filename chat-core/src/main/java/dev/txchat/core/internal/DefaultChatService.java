@@ -53,6 +53,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -68,16 +69,48 @@ public final class DefaultChatService implements ChatService {
     private final ContentPolicy contentPolicy;
     private final Clock clock;
     private final EventDispatcher events;
+    /** The host's cursor secret, or null to use the one the store keeps. */
+    private final byte[] cursorSecret;
+    /** Created on first use: the store's secret needs a database round trip. */
+    private volatile Cursors cursors;
+    private volatile boolean closed;
 
     public DefaultChatService(ChatStore store, TransactionDirectory directory, AccessPolicy accessPolicy,
                               ContentPolicy contentPolicy, Clock clock, List<ChatEventListener> listeners,
-                              Duration listenerTimeout) {
+                              Duration listenerTimeout, byte[] cursorSecret) {
         this.store = store;
         this.directory = directory;
         this.accessPolicy = accessPolicy;
         this.contentPolicy = contentPolicy;
         this.clock = clock;
         this.events = new EventDispatcher(listeners, listenerTimeout);
+        this.cursorSecret = cursorSecret == null ? null : cursorSecret.clone();
+        if (this.cursorSecret != null) {
+            this.cursors = new Cursors(this.cursorSecret);
+        }
+    }
+
+    /** Name under which the store keeps the generated cursor key. */
+    static final String CURSOR_SECRET_NAME = "cursor-hmac-sha256";
+    private static final int GENERATED_SECRET_BYTES = 32;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private Cursors cursors() {
+        Cursors resolved = cursors;
+        if (resolved == null) {
+            byte[] candidate = new byte[GENERATED_SECRET_BYTES];
+            RANDOM.nextBytes(candidate);
+            byte[] secret = store.inTransaction(tx -> tx.findOrCreateSecret(CURSOR_SECRET_NAME, candidate));
+            resolved = new Cursors(secret);
+            cursors = resolved;
+        }
+        return resolved;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        events.close();
     }
 
     // ---- starting conversations -----------------------------------------------------------------
@@ -125,52 +158,93 @@ public final class DefaultChatService implements ChatService {
         authorize(actor, ChatAction.OPEN_TRANSACTION_CHAT);
 
         TransactionInfo info = directory.find(transactionId)
-                .orElseThrow(() -> new NotFoundException("transaction " + transactionId + " not found"));
-        WalletOwner owner = info.walletOwners().stream()
-                .filter(o -> businessUser.userId().equals(o.userId()))
-                .filter(o -> businessUser.organizationId() == null || o.organizationId() == null
-                        || businessUser.organizationId().equals(o.organizationId()))
-                .findFirst()
-                .orElseThrow(() -> ValidationException.of("businessUser",
-                        "the user's wallet does not participate in transaction " + transactionId));
-        String organizationId = businessUser.organizationId() != null
-                ? businessUser.organizationId() : owner.organizationId();
-        ParticipantRef business = ParticipantRef.businessUser(businessUser.userId(), organizationId);
-        String liveKey = LiveKeys.transactionChat(transactionId, business.userId());
+                .orElseThrow(() -> new NotFoundException("transaction not found"));
+        WalletOwner owner = walletOwner(info, businessUser);
+        Map<String, String> details = TicketDetails.sanitize(info.details());
+        ParticipantRef business = ParticipantRef.businessUser(owner.userId(), owner.organizationId());
+        String liveKey = LiveKeys.transactionChat(transactionId, business.userId(), business.organizationId());
 
         return run(tx -> {
             Instant now = now();
-            TransactionTicket ticket = tx.findOrCreateTicket(TicketId.random(), transactionId, info.details(), now)
-                    .value();
-            Participant staff = newParticipant(ParticipantRef.serviceUser(actor.userId()), now);
-            Conversation fresh = new Conversation(ConversationId.random(), ConversationKind.TRANSACTION, ticket.id(),
-                    transactionId, organizationId, null, ConversationStatus.OPEN, now,
-                    List.of(newParticipant(business, now), staff));
-            Stored<StoredConversation> stored = tx.createConversation(new NewConversation(fresh, liveKey));
-            ConversationId id = stored.value().conversation().id();
+            TransactionTicket ticket = tx.findOrCreateTicket(TicketId.random(), transactionId, details, now).value();
             List<ChatEvent> events = new ArrayList<>();
-            Participant sender = staff;
-            if (stored.created()) {
-                events.add(new ChatEvent.ConversationStarted(stored.value().conversation(), actor));
-            } else {
-                StoredConversation existing = tx.lockConversation(id).orElseThrow();
-                ensureActive(tx, existing.conversation(), business, now, actor, events);
-                sender = senderFor(tx, actor, existing.conversation(), now, events);
-            }
+            LiveChat live = liveTransactionChat(tx, ticket, transactionId, business, liveKey, actor, now, events);
+            Conversation conversation = live.conversation();
+            ConversationId id = conversation.id();
+            Participant sender = senderFor(tx, actor, conversation, now, events);
             Stored<Message> message = tx.appendMessage(newMessage(id, sender, actor, content, now));
-            // the ticket's conversations include this one with every participant added above
-            TransactionTicket withConversations = tx.findTicket(transactionId).orElseThrow();
-            Conversation conversation = withConversations.conversations().stream()
-                    .filter(c -> c.id().equals(id))
-                    .findFirst()
-                    .orElseThrow();
-            ParticipantMessage posted = withSender(message.value(), conversation);
+            ParticipantMessage posted = posted(message, sender, conversation, actor);
             if (message.created()) {
                 events.add(new ChatEvent.MessagePosted(id, posted, actor));
             }
-            return new Outcome<>(new TransactionChat(withConversations, conversation, posted, stored.created()),
-                    events);
+            // the ticket's conversations include this one with every participant added above
+            TransactionTicket withConversations = tx.findTicket(transactionId).orElseThrow();
+            Conversation current = withConversations.conversations().stream()
+                    .filter(c -> c.id().equals(id))
+                    .findFirst()
+                    .orElseThrow();
+            return new Outcome<>(new TransactionChat(withConversations, current, posted, live.created()), events);
         });
+    }
+
+    /**
+     * The wallet owner the request names. The live key includes the organization, so the
+     * same user id in two organizations is two people; a request without an organization
+     * must then name exactly one of them.
+     */
+    private static WalletOwner walletOwner(TransactionInfo info, ParticipantRef businessUser) {
+        List<WalletOwner> matches = info.walletOwners().stream()
+                .filter(o -> businessUser.userId().equals(o.userId()))
+                .filter(o -> businessUser.organizationId() == null
+                        || businessUser.organizationId().equals(o.organizationId()))
+                .distinct()
+                .toList();
+        if (matches.isEmpty()) {
+            throw ValidationException.of("businessUser",
+                    "the user's wallet does not participate in the transaction");
+        }
+        if (matches.size() > 1) {
+            throw ValidationException.of("businessUser",
+                    "the user id belongs to wallet owners of several organizations; name the organization");
+        }
+        return matches.get(0);
+    }
+
+    /**
+     * The live chat of the key, locked, or a new one. A live chat found without its lock can
+     * be deleted before the lock is granted; it is then not written to, the key is free,
+     * and the next round creates the new chat (or finds the one a concurrent opener made).
+     */
+    private LiveChat liveTransactionChat(ChatStoreTransaction tx, TransactionTicket ticket, String transactionId,
+                                         ParticipantRef business, String liveKey, Actor actor, Instant now,
+                                         List<ChatEvent> events) {
+        for (int round = 1; round <= LIVE_CHAT_ROUNDS; round++) {
+            Optional<StoredConversation> found = tx.findLiveConversation(liveKey);
+            if (found.isEmpty()) {
+                Participant staff = newParticipant(ParticipantRef.serviceUser(actor.userId()), now);
+                Conversation fresh = new Conversation(ConversationId.random(), ConversationKind.TRANSACTION,
+                        ticket.id(), transactionId, business.organizationId(), null, ConversationStatus.OPEN, now,
+                        List.of(newParticipant(business, now), staff));
+                Stored<StoredConversation> stored = tx.createConversation(new NewConversation(fresh, liveKey));
+                if (stored.created()) {
+                    events.add(new ChatEvent.ConversationStarted(stored.value().conversation(), actor));
+                    return new LiveChat(stored.value().conversation(), true);
+                }
+                found = Optional.of(stored.value());
+            }
+            Optional<StoredConversation> locked = tx.lockConversation(found.get().conversation().id());
+            if (locked.isPresent() && !locked.get().conversation().isDeleted()) {
+                Conversation conversation = locked.get().conversation();
+                Participant member = ensureActive(tx, conversation, business, now, actor, events);
+                return new LiveChat(withParticipant(conversation, member), false);
+            }
+        }
+        throw new ConflictException("the chat was deleted and reopened concurrently too often; try again");
+    }
+
+    private static final int LIVE_CHAT_ROUNDS = 5;
+
+    private record LiveChat(Conversation conversation, boolean created) {
     }
 
     @Override
@@ -221,9 +295,10 @@ public final class DefaultChatService implements ChatService {
                 Checks.optionalId(filter.transactionId(), "transactionId"), filter.kind(),
                 actor.isService() && filter.includeDeleted());
         MemberScope member = actor.isService() ? null : new MemberScope(actor.userId(), actor.organizationId());
-        String scope = scopeOf(normalized, member);
+        List<String> scope = scopeOf(normalized, member);
+        Cursors cursors = cursors();
         ConversationKey bound = page.cursor() == null
-                ? null : Cursors.conversationKey(page.cursor(), scope, page.cursorField());
+                ? null : cursors.conversationKey(page.cursor(), scope, page.cursorField());
         authorize(actor, ChatAction.VIEW);
         ConversationQuery query = new ConversationQuery(normalized, member);
 
@@ -231,7 +306,7 @@ public final class DefaultChatService implements ChatService {
             long total = tx.countConversations(query);
             List<StoredConversation> rows = tx.listConversations(query, bound, page.forward(), page.size() + 1);
             return page(rows, page, bound != null, total,
-                    c -> view(c, actor), c -> Cursors.forConversation(c.key(), scope));
+                    c -> view(c, actor), c -> cursors.forConversation(c.key(), scope));
         });
     }
 
@@ -240,7 +315,7 @@ public final class DefaultChatService implements ChatService {
         requireActor(actor);
         Checks.notNull(id, "id");
         checkPage(page);
-        Long bound = page.cursor() == null ? null : Cursors.messageSequence(page.cursor(), id, page.cursorField());
+        Long bound = page.cursor() == null ? null : cursors().messageSequence(page.cursor(), id, page.cursorField());
         authorize(actor, ChatAction.VIEW);
 
         return read(tx -> {
@@ -251,8 +326,10 @@ public final class DefaultChatService implements ChatService {
             // reads; participants are never removed for good, so a second look finds them
             Conversation withAllSenders = rows.stream().allMatch(m -> loaded.participant(m.senderId()).isPresent())
                     ? loaded : tx.findConversation(id).orElseThrow(() -> notFound(id)).conversation();
+            Cursors cursors = cursors();
             return page(rows, page, bound != null, conversation.messageCount(),
-                    m -> withSender(m, withAllSenders), m -> Cursors.forMessage(id, m.sequence()));
+                    m -> forViewer(withSender(m, withAllSenders), withAllSenders, actor),
+                    m -> cursors.forMessage(id, m.sequence()));
         });
     }
 
@@ -294,11 +371,7 @@ public final class DefaultChatService implements ChatService {
             List<ChatEvent> events = new ArrayList<>();
             Participant sender = senderFor(tx, actor, conversation, now, events);
             Stored<Message> stored = tx.appendMessage(newMessage(id, sender, actor, content, now));
-            // a repeated client message id returns an earlier message, whose sender was
-            // already in the conversation when it was locked
-            Participant actualSender = stored.created() ? sender
-                    : conversation.participant(stored.value().senderId()).orElseThrow();
-            ParticipantMessage posted = new ParticipantMessage(stored.value(), actualSender);
+            ParticipantMessage posted = posted(stored, sender, conversation, actor);
             if (stored.created()) {
                 events.add(new ChatEvent.MessagePosted(id, posted, actor));
             }
@@ -378,6 +451,56 @@ public final class DefaultChatService implements ChatService {
     }
 
     // ---- rules ----------------------------------------------------------------------------------
+
+    /**
+     * The message a post returns. A repeated client message id returns the first message
+     * only to its own author; anyone else gets a conflict and never sees it.
+     */
+    private static ParticipantMessage posted(Stored<Message> stored, Participant sender, Conversation conversation,
+                                             Actor actor) {
+        if (stored.created()) {
+            return new ParticipantMessage(stored.value(), sender);
+        }
+        Message first = stored.value();
+        Participant firstSender = conversation.participant(first.senderId()).orElse(null);
+        if (firstSender == null || !isAuthor(actor, first, firstSender)) {
+            throw new ConflictException("clientMessageId", "is already used by another author in this conversation");
+        }
+        return forViewer(new ParticipantMessage(first, firstSender), conversation, actor);
+    }
+
+    /** Whether {@code actor} wrote {@code message}: same side, same user, and for business users the same organization. */
+    private static boolean isAuthor(Actor actor, Message message, Participant sender) {
+        if (message.sentByType() != actor.type() || !actor.userId().equals(message.authorUserId())) {
+            return false;
+        }
+        return actor.isService() || new MemberScope(actor.userId(), actor.organizationId()).admits(sender);
+    }
+
+    /**
+     * A message as {@code viewer} may see it: in an account thread a business user meets one
+     * operator persona, so which staff member wrote is hidden (the record keeps it).
+     */
+    private static ParticipantMessage forViewer(ParticipantMessage message, Conversation conversation, Actor viewer) {
+        Message m = message.message();
+        if (viewer.isService() || conversation.kind() != ConversationKind.ACCOUNT
+                || m.sentByType() != ParticipantType.SERVICE || m.authorUserId() == null) {
+            return message;
+        }
+        return new ParticipantMessage(new Message(m.id(), m.conversationId(), m.sequence(), m.senderId(),
+                m.sentByType(), null, m.body(), m.createdAt(), m.readAt(), m.clientMessageId()), message.sender());
+    }
+
+    private static Conversation withParticipant(Conversation conversation, Participant participant) {
+        if (conversation.participants().contains(participant)) {
+            return conversation;
+        }
+        List<Participant> participants = new ArrayList<>(conversation.participants());
+        participants.add(participant);
+        return new Conversation(conversation.id(), conversation.kind(), conversation.ticketId(),
+                conversation.transactionId(), conversation.organizationId(), conversation.subject(),
+                conversation.status(), conversation.createdAt(), participants);
+    }
 
     private static void requireActor(Actor actor) {
         Checks.notNull(actor, "actor");
@@ -477,7 +600,7 @@ public final class DefaultChatService implements ChatService {
     private static ConversationView view(StoredConversation stored, Actor actor) {
         Message last = stored.lastMessage();
         return new ConversationView(stored.conversation(), stored.messageCount(), stored.unreadFor(actor.type()),
-                last == null ? null : withSender(last, stored.conversation()));
+                last == null ? null : forViewer(withSender(last, stored.conversation()), stored.conversation(), actor));
     }
 
     private static ParticipantMessage withSender(Message message, Conversation conversation) {
@@ -488,12 +611,21 @@ public final class DefaultChatService implements ChatService {
         return new ParticipantMessage(message, sender);
     }
 
+    /**
+     * The body to store: the host's content policy first, then what no policy may relax:
+     * not blank (invisible characters count as blank), no text-reordering characters, no
+     * card number.
+     */
     private Content content(NewMessage message) {
         String body = contentPolicy.apply(message.body());
-        if (body == null || body.isBlank()) {
+        if (body == null || Checks.isBlankOrInvisible(body)) {
             throw ValidationException.of("body", "must not be blank");
         }
-        return new Content(body, Checks.optionalId(message.clientMessageId(), "clientMessageId"));
+        if (Checks.hasBidiControl(body)) {
+            throw ValidationException.of("body", Checks.BIDI_MESSAGE);
+        }
+        String clientMessageId = Checks.optionalId(message.clientMessageId(), "clientMessageId");
+        return new Content(CardNumbers.mask(body), clientMessageId);
     }
 
     private static NewStoredMessage newMessage(ConversationId id, Participant sender, Actor actor, Content content,
@@ -516,11 +648,15 @@ public final class DefaultChatService implements ChatService {
         }
     }
 
-    /** Binds conversation cursors to the list they were issued for: the caller's scope and filter. */
-    private static String scopeOf(ConversationFilter filter, MemberScope member) {
-        return (member == null ? "service" : "member:" + member.userId() + ":" + member.organizationId())
-                + "|" + filter.participantId() + "|" + filter.participantType() + "|" + filter.transactionId()
-                + "|" + filter.kind() + "|" + filter.includeDeleted();
+    /**
+     * Binds conversation cursors to the list they were issued for: the caller's scope and
+     * filter, as separate parts that {@link Cursors} encodes unambiguously.
+     */
+    private static List<String> scopeOf(ConversationFilter filter, MemberScope member) {
+        return java.util.Arrays.asList(member == null ? "service" : "member", member == null ? null : member.userId(),
+                member == null ? null : member.organizationId(), filter.participantId(),
+                filter.participantType() == null ? null : filter.participantType().name(), filter.transactionId(),
+                filter.kind() == null ? null : filter.kind().name(), Boolean.toString(filter.includeDeleted()));
     }
 
     /**
@@ -550,28 +686,48 @@ public final class DefaultChatService implements ChatService {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private <T> T read(Function<ChatStoreTransaction, T> work) {
-        return store.inTransaction(work);
-    }
-
     /** Runs a writing unit of work, then tells the listeners what it committed. */
     private <T> T run(Function<ChatStoreTransaction, Outcome<T>> work) {
+        ensureOpen();
         long[] slot = {EventDispatcher.NO_SLOT};
+        boolean[] deferred = {false};
         Outcome<T> outcome;
         try {
             outcome = store.inTransaction(tx -> {
                 Outcome<T> result = work.apply(tx);
                 // a retried attempt gives up the slot of the attempt before it
                 events.cancel(slot[0]);
-                slot[0] = events.reserve();
+                slot[0] = EventDispatcher.NO_SLOT;
+                List<ChatEvent> committed = result.events();
+                // joined to a host transaction: nothing is committed yet, and may never be.
+                // The slot is taken at the host's commit, so an open host transaction never
+                // holds back other calls' events
+                deferred[0] = !committed.isEmpty()
+                        && tx.runAfterOuterCommit(() -> events.publish(events.reserve(), committed));
+                if (!deferred[0]) {
+                    slot[0] = events.reserve();
+                }
                 return result;
             });
         } catch (RuntimeException | Error e) {
             events.cancel(slot[0]);
             throw e;
         }
-        events.publish(slot[0], outcome.events());
+        if (!deferred[0]) {
+            events.publish(slot[0], outcome.events());
+        }
         return outcome.value();
+    }
+
+    private <T> T read(Function<ChatStoreTransaction, T> work) {
+        ensureOpen();
+        return store.inTransaction(work);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this ChatService is closed");
+        }
     }
 
     /** What a unit of work returns: its result and the events to publish after commit. */

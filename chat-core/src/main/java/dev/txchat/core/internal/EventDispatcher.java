@@ -146,6 +146,30 @@ final class EventDispatcher {
         }
     }
 
+    /**
+     * Stops taking events and waits, at most {@link #CLOSE_TIMEOUT}, for those already
+     * queued to be delivered; then stops the delivery thread. Idempotent.
+     */
+    void close() {
+        if (executor == null) {
+            return;
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("chat event listeners did not finish within {} ms of close(); stopping delivery",
+                        CLOSE_TIMEOUT.toMillis());
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long {@link #close()} waits for queued events. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
     private record Batch(List<ChatEvent> events, CompletableFuture<Void> delivered) {
     }
 }

@@ -106,7 +106,8 @@ public interface ChatStoreTransaction {
      * {@code created == false} and changes nothing. Otherwise allocates the next sequence
      * (the conversation's message count plus one, without gaps under concurrency), stores
      * the message, and on the conversation row increments the message count and the unread
-     * counter of the sender's side and sets {@code lastActivityAt} to the message time.
+     * counter of the sender's side and sets {@code lastActivityAt} to the message time if
+     * that is later (a node whose clock lags never moves a conversation's activity back).
      *
      * @throws IllegalStateException if the conversation does not exist
      */
@@ -126,4 +127,35 @@ public interface ChatStoreTransaction {
      * messages it marked.
      */
     int markRead(ConversationId conversationId, ParticipantType sentBy, Instant readAt);
+
+    // ---- configuration kept in the database ---------------------------------------------------
+
+    /**
+     * The secret stored under {@code name}, storing {@code candidate} first if there is none.
+     * Concurrent callers (on any node) with different candidates all get the one that was
+     * stored first. Used for the key that signs page cursors, so that every node accepts
+     * every node's cursors.
+     *
+     * @param name      what the secret is for, at most 64 ASCII characters
+     * @param candidate the secret to store if none is stored yet
+     * @return the stored secret
+     */
+    byte[] findOrCreateSecret(String name, byte[] candidate);
+
+    // ---- commit --------------------------------------------------------------------------------
+
+    /**
+     * If this unit of work joined a transaction that its caller commits later (for example a
+     * host's own JDBI transaction), registers {@code action} to run right after that commit,
+     * never if it rolls back, and returns true. Otherwise returns false and does nothing: the
+     * unit of work commits when {@link ChatStore#inTransaction} returns, and the caller runs
+     * its after-commit work then. The core uses this so that listeners never hear about work
+     * a host rolled back.
+     *
+     * @param action what to run after the outer commit
+     * @return whether the action was registered
+     */
+    default boolean runAfterOuterCommit(Runnable action) {
+        return false;
+    }
 }

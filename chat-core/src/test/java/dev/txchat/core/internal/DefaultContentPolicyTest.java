@@ -30,6 +30,56 @@ class DefaultContentPolicyTest {
         assertRejectedOnBody(body);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\u200B", "\u200B\u200C\u200D", "\uFEFF", " \u00A0\u3000 ", "\u2060\u00AD",
+            "\u3164", "\u2800\u2800", "\u034F", "\n\u200B\t"})
+    void rejectsBodiesMadeOnlyOfInvisibleCharactersAsBlank(String body) {
+        assertThatThrownBy(() -> policy.apply(body))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors())
+                        .containsExactly(dev.txchat.core.FieldError.of("body", "must not be blank")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pay \u202E00.01\u202C now", "\u202Aa", "b\u202B", "\u202Dx", "\u2066x\u2069",
+            "\u2067y", "\u2068z"})
+    void rejectsBidiControlsThatReorderTheDisplayedText(String body) {
+        assertThatThrownBy(() -> policy.apply(body))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.errors())
+                        .containsExactly(dev.txchat.core.FieldError.of("body", Checks.BIDI_MESSAGE)));
+    }
+
+    @Test
+    void keepsLeftToRightAndRightToLeftMarksAndZeroWidthJoinersInsideText() {
+        String body = "שלום\u200F 1,234.56 \u200Eok 👩\u200D💻";
+        assertThat(policy.apply(body)).isEqualTo(body);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "card 4111.1111.1111.1111 please|card **** 1111 please",
+            "card 4111\u00A01111\u00A01111\u00A01111 please|card **** 1111 please",
+            "card 4111\u200B1111\u200B1111\u200B1111 please|card **** 1111 please",
+            "card 4111\u00AD1111\u00AD1111\u00AD1111 please|card **** 1111 please",
+            "card 4111\u20131111\u20131111\u20131111 please|card **** 1111 please",
+            "card \uFF14\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11\uFF11 please|card **** 1111 please",
+            "card \u0664\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661|card **** 1111",
+            "card 4111 1111 1111 1111 3DS failed|card **** 1111 3DS failed"})
+    void masksCardNumbersWhateverTheirDigitsAndSeparators(String bodyAndExpected) {
+        String[] parts = bodyAndExpected.split("\\|");
+        assertThat(policy.apply(parts[0])).isEqualTo(parts[1]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "ts 1718000000006",                     // epoch millis passing Luhn: no network starts with 1
+            "USPS 9400 1000 0000 0000 0000 00",
+            "id 6f1d2c3b-5555-5555-5555-4444abcdef12",
+            "card ending 1111 3DS failed",
+            "on 30.06.2024 10:30:00"})
+    void leavesTimestampsUuidsTrackingNumbersAndDatesAlone(String body) {
+        assertThat(policy.apply(body)).isEqualTo(body);
+    }
+
     @Test
     void rejectsNullBody() {
         assertRejectedOnBody(null);
@@ -101,8 +151,8 @@ class DefaultContentPolicyTest {
 
     @Test
     void luhnCheckAgreesWithKnownValues() {
-        assertThat(DefaultContentPolicy.passesLuhn("79927398713")).isTrue();
-        assertThat(DefaultContentPolicy.passesLuhn("79927398710")).isFalse();
+        assertThat(CardNumbers.passesLuhn("79927398713")).isTrue();
+        assertThat(CardNumbers.passesLuhn("79927398710")).isFalse();
     }
 
     private void assertRejectedOnBody(String body) {

@@ -58,9 +58,37 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
      */
     private final Map<String, Long> lockedMessageCounts = new HashMap<>();
 
-    public JdbiStoreTransaction(Handle handle, Sql sql) {
+    /** Whether the unit of work runs inside a transaction its caller (the host) commits later. */
+    private final boolean joined;
+
+    public JdbiStoreTransaction(Handle handle, Sql sql, boolean joined) {
         this.handle = handle;
         this.sql = sql;
+        this.joined = joined;
+    }
+
+    // ---- secrets and commit ---------------------------------------------------------------------
+
+    @Override
+    public byte[] findOrCreateSecret(String name, byte[] candidate) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("name", name);
+        params.put("secret", java.util.Base64.getEncoder().encodeToString(candidate));
+        params.put("createdAt", Times.toMicros(Instant.now()));
+        insertIgnoringDuplicate(sql.insertSecret, params);
+        String stored = query(sql.selectSecret).bind("name", name).mapTo(String.class).findOne()
+                // only when the winning insert is not committed yet and the database did not wait for it
+                .orElseThrow(() -> new RetryableConflictException("secret " + name));
+        return java.util.Base64.getDecoder().decode(stored);
+    }
+
+    @Override
+    public boolean runAfterOuterCommit(Runnable action) {
+        if (!joined) {
+            return false;
+        }
+        handle.afterCommit(action);
+        return true;
     }
 
     // ---- tickets ------------------------------------------------------------------------------

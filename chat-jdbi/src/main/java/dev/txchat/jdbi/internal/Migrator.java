@@ -31,7 +31,8 @@ public final class Migrator {
      * Every migration script, in order. Each dialect folder holds exactly these files (a test
      * checks it); add new ones as {@code V002__what.sql} in every folder and here.
      */
-    public static final List<String> SCRIPTS = List.of("V001__create_chat_tables.sql");
+    public static final List<String> SCRIPTS = List.of("V001__create_chat_tables.sql",
+            "V002__organization_in_chat_key_and_secrets.sql");
 
     private static final Pattern SCRIPT_NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     /** Namespace of txchat's PostgreSQL advisory locks ("txch"). */
@@ -40,6 +41,7 @@ public final class Migrator {
 
     private final Jdbi jdbi;
     private final Sql sql;
+    private int target = Integer.MAX_VALUE;
 
     public Migrator(Jdbi jdbi, Sql sql) {
         this.jdbi = jdbi;
@@ -97,6 +99,12 @@ public final class Migrator {
     }
 
     public void migrate() {
+        migrateTo(Integer.MAX_VALUE);
+    }
+
+    /** Applies the missing migrations up to and including {@code version}; tests use it to build old schemas. */
+    public void migrateTo(int version) {
+        this.target = version;
         switch (sql.dialect()) {
             case POSTGRESQL -> jdbi.useHandle(h -> {
                 int key = sql.prefix().hashCode();
@@ -181,7 +189,7 @@ public final class Migrator {
         Set<Integer> applied = new HashSet<>(Handles.query(h, "SELECT version FROM " + history)
                 .mapTo(Integer.class).list());
         for (Migration m : migrations(sql.dialect(), sql.prefix())) {
-            if (applied.contains(m.version())) {
+            if (applied.contains(m.version()) || m.version() > target) {
                 continue;
             }
             // PostgreSQL runs DDL transactionally: a failed script leaves nothing behind

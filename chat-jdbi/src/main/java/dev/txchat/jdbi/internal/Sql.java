@@ -25,12 +25,16 @@ public final class Sql {
     private final String prefix;
 
     final String tickets;
+    final String secrets;
     final String conversations;
     final String participants;
     final String messages;
 
     final String insertTicket;
     final String selectTicketByTransaction;
+
+    final String insertSecret;
+    final String selectSecret;
 
     final String insertConversation;
     final String selectConversationIdByLiveKey;
@@ -67,6 +71,7 @@ public final class Sql {
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.prefix = checkPrefix(prefix);
         tickets = prefix + "tickets";
+        secrets = prefix + "secrets";
         conversations = prefix + "conversations";
         participants = prefix + "participants";
         messages = prefix + "messages";
@@ -75,6 +80,10 @@ public final class Sql {
         String ticketValues = ":id, :transactionId, :details, :createdAt";
         insertTicket = insertIgnoringDuplicates(tickets, ticketColumns, ticketValues);
         selectTicketByTransaction = "SELECT " + ticketColumns + " FROM " + tickets + " WHERE transaction_id = :transactionId";
+
+        insertSecret = insertIgnoringDuplicates(secrets, "name, secret, created_at", ":name, :secret, :createdAt")
+                .replace("id = id", "name = name");
+        selectSecret = "SELECT secret FROM " + secrets + " WHERE name = :name";
 
         insertConversation = insertIgnoringDuplicates(conversations,
                 "id, kind, ticket_id, transaction_id, organization_id, subject, status, live_key, created_at,"
@@ -197,7 +206,7 @@ public final class Sql {
 
     private String bump(String unreadColumn) {
         return "UPDATE " + conversations + " SET message_count = :seq, " + unreadColumn + " = " + unreadColumn
-                + " + 1, last_activity_at = :createdAt WHERE id = :id";
+                + " + 1, last_activity_at = GREATEST(last_activity_at, :createdAt) WHERE id = :id";
     }
 
     private String lower(String unreadColumn) {

@@ -1,0 +1,112 @@
+package dev.txchat.jdbi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.txchat.core.Actor;
+import dev.txchat.core.ChatService;
+import dev.txchat.core.ConversationFilter;
+import dev.txchat.core.ConversationId;
+import dev.txchat.core.NewMessage;
+import dev.txchat.core.OpenTransactionChat;
+import dev.txchat.core.PageRequest;
+import dev.txchat.core.ParticipantMessage;
+import dev.txchat.core.ParticipantRef;
+import dev.txchat.core.TransactionChat;
+import dev.txchat.core.spi.ChatPermissions;
+import dev.txchat.core.spi.WalletOwner;
+import dev.txchat.jdbi.internal.Migrator;
+import dev.txchat.jdbi.internal.Sql;
+import dev.txchat.testkit.FakeTransactionDirectory;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A database created and filled by version 1 keeps working after {@code migrate()}: V002
+ * re-keys every open transaction chat to (transaction, user, organization), so reopening
+ * an old chat appends to it instead of creating a second one, while a deleted chat stays
+ * out of the way and another organization's user with the same id gets a chat of its own.
+ * The old rows are written with the SQL version 1 of the library wrote.
+ */
+class UpgradeFromV001Test {
+
+    private static final Actor STAFF = Actor.service("upgrade-staff", ChatPermissions.SYSTEM_BROADCAST_CREATION_EXECUTOR,
+            ChatPermissions.CONVERSATION_VIEWER, ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR);
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void openChatsWrittenByVersionOneAreFoundAgainAfterTheUpgrade(Dialect dialect) {
+        Jdbi jdbi = TestDatabases.store(dialect).jdbi();
+        String prefix = "up" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
+        TestDatabases.dropTables(jdbi, prefix);
+        try {
+            new Migrator(jdbi, new Sql(dialect, prefix)).migrateTo(1);
+            // a user id with the characters the new key escapes, and a non-ASCII one
+            String user = "u:1~é-" + UUID.randomUUID();
+            String org = "acme:" + UUID.randomUUID();
+            String tx = "tx~" + UUID.randomUUID();
+            String live = UUID.randomUUID().toString();
+            String deleted = UUID.randomUUID().toString();
+            jdbi.useHandle(h -> {
+                String ticket = UUID.randomUUID().toString();
+                h.createUpdate("INSERT INTO " + prefix + "tickets (id, transaction_id, details, created_at)"
+                        + " VALUES (:id, :tx, '{}', 1)").bind("id", ticket).bind("tx", tx).execute();
+                insertVersionOneChat(h, prefix, deleted, ticket, tx, user, org, null, "DELETED");
+                insertVersionOneChat(h, prefix, live, ticket, tx, user, org,
+                        "T:" + tx.length() + ":" + tx + ":" + user, "OPEN");
+            });
+
+            JdbiChatStore store = JdbiChatStore.create(jdbi).withTablePrefix(prefix);
+            store.migrate();
+            FakeTransactionDirectory directory = new FakeTransactionDirectory();
+            String otherOrg = "globex-" + UUID.randomUUID();
+            directory.register(tx, Map.of(), new WalletOwner(user, org), new WalletOwner(user, otherOrg));
+            try (ChatService chat = ChatService.builder().store(store).transactionDirectory(directory).build()) {
+                TransactionChat reopened = chat.openTransactionChat(STAFF, new OpenTransactionChat(tx,
+                        ParticipantRef.businessUser(user, org), NewMessage.of("after the upgrade")));
+                TransactionChat otherOrganization = chat.openTransactionChat(STAFF, new OpenTransactionChat(tx,
+                        ParticipantRef.businessUser(user, otherOrg), NewMessage.of("for globex")));
+
+                assertThat(reopened.created()).isFalse();
+                assertThat(reopened.conversation().id()).isEqualTo(ConversationId.parse(live));
+                List<ParticipantMessage> messages = chat.listMessages(Actor.business(user, org),
+                        reopened.conversation().id(), PageRequest.first(10)).nodes();
+                assertThat(messages).extracting(ParticipantMessage::body)
+                        .containsExactly("written by version 1", "after the upgrade");
+                assertThat(otherOrganization.created()).isTrue();
+                assertThat(chat.listConversations(STAFF, ConversationFilter.all().withTransactionId(tx),
+                        PageRequest.first(10)).totalCount()).isEqualTo(2);
+            }
+        } finally {
+            TestDatabases.dropTables(jdbi, prefix);
+        }
+    }
+
+    private static void insertVersionOneChat(Handle h, String prefix, String id, String ticket, String tx, String user,
+                                             String org, String liveKey, String status) {
+        h.createUpdate("INSERT INTO " + prefix + "conversations (id, kind, ticket_id, transaction_id, organization_id,"
+                        + " subject, status, live_key, created_at, last_activity_at, message_count, unread_from_service,"
+                        + " unread_from_business) VALUES (:id, 'TRANSACTION', :ticket, :tx, :org, NULL, :status,"
+                        + " :liveKey, 1, 2, 1, 1, 0)")
+                .bind("id", id).bind("ticket", ticket).bind("tx", tx).bind("org", org).bind("status", status)
+                .bind("liveKey", liveKey).execute();
+        String business = UUID.randomUUID().toString();
+        String staff = UUID.randomUUID().toString();
+        String participant = "INSERT INTO " + prefix + "participants (id, conversation_id, join_order,"
+                + " participant_type, user_id, organization_id, joined_at, left_at)"
+                + " VALUES (:id, :conversation, :order, :type, :user, :org, 1, NULL)";
+        h.createUpdate(participant).bind("id", business).bind("conversation", id).bind("order", 1)
+                .bind("type", "BUSINESS").bind("user", user).bind("org", org).execute();
+        h.createUpdate(participant).bind("id", staff).bind("conversation", id).bind("order", 2)
+                .bind("type", "SERVICE").bind("user", "upgrade-staff").bindNull("org", java.sql.Types.VARCHAR)
+                .execute();
+        h.createUpdate("INSERT INTO " + prefix + "messages (id, conversation_id, seq, sender_id, sent_by_type,"
+                        + " author_user_id, body, client_message_id, created_at, read_at) VALUES (:id, :conversation, 1,"
+                        + " :sender, 'SERVICE', 'upgrade-staff', 'written by version 1', NULL, 2, NULL)")
+                .bind("id", UUID.randomUUID().toString()).bind("conversation", id).bind("sender", staff).execute();
+    }
+}

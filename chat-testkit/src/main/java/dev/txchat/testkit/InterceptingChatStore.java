@@ -1,0 +1,153 @@
+package dev.txchat.testkit;
+
+import dev.txchat.core.ConversationId;
+import dev.txchat.core.Message;
+import dev.txchat.core.Participant;
+import dev.txchat.core.ParticipantId;
+import dev.txchat.core.ParticipantRef;
+import dev.txchat.core.ParticipantType;
+import dev.txchat.core.TicketId;
+import dev.txchat.core.TransactionTicket;
+import dev.txchat.core.spi.ChatStore;
+import dev.txchat.core.spi.ChatStoreTransaction;
+import dev.txchat.core.spi.ConversationKey;
+import dev.txchat.core.spi.ConversationQuery;
+import dev.txchat.core.spi.NewConversation;
+import dev.txchat.core.spi.NewStoredMessage;
+import dev.txchat.core.spi.Stored;
+import dev.txchat.core.spi.StoredConversation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * A store that forwards to another and lets a test run code at the worst moment of a unit
+ * of work: right after the core found a live conversation without locking it. The race
+ * tests of {@link ChatGuaranteesContract} use it to let a concurrent delete commit exactly
+ * there, on every store, instead of hoping a random schedule hits the window.
+ *
+ * <p>Thread-safe; the hook fires once per {@link #afterFindingLive arming}.
+ */
+final class InterceptingChatStore implements ChatStore {
+
+    private final ChatStore delegate;
+    private final AtomicReference<Runnable> afterFindLive = new AtomicReference<>();
+
+    InterceptingChatStore(ChatStore delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** Runs {@code hook} once, in the calling unit of work, after the next lookup that finds a live conversation. */
+    void afterFindingLive(Runnable hook) {
+        afterFindLive.set(hook);
+    }
+
+    @Override
+    public <T> T inTransaction(Function<ChatStoreTransaction, T> work) {
+        return delegate.inTransaction(tx -> work.apply(new Forwarding(tx)));
+    }
+
+    private final class Forwarding implements ChatStoreTransaction {
+        private final ChatStoreTransaction tx;
+
+        Forwarding(ChatStoreTransaction tx) {
+            this.tx = tx;
+        }
+
+        @Override
+        public Optional<StoredConversation> findLiveConversation(String liveKey) {
+            Optional<StoredConversation> found = tx.findLiveConversation(liveKey);
+            if (found.isPresent()) {
+                Runnable hook = afterFindLive.getAndSet(null);
+                if (hook != null) {
+                    hook.run();
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public Stored<TransactionTicket> findOrCreateTicket(TicketId id, String transactionId,
+                                                            Map<String, String> details, Instant createdAt) {
+            return tx.findOrCreateTicket(id, transactionId, details, createdAt);
+        }
+
+        @Override
+        public Optional<TransactionTicket> findTicket(String transactionId) {
+            return tx.findTicket(transactionId);
+        }
+
+        @Override
+        public Stored<StoredConversation> createConversation(NewConversation conversation) {
+            return tx.createConversation(conversation);
+        }
+
+        @Override
+        public Optional<StoredConversation> findConversation(ConversationId id) {
+            return tx.findConversation(id);
+        }
+
+        @Override
+        public Optional<StoredConversation> lockConversation(ConversationId id) {
+            return tx.lockConversation(id);
+        }
+
+        @Override
+        public boolean markDeleted(ConversationId id, Instant deletedAt) {
+            return tx.markDeleted(id, deletedAt);
+        }
+
+        @Override
+        public List<StoredConversation> listConversations(ConversationQuery query, ConversationKey bound,
+                                                          boolean forward, int limit) {
+            return tx.listConversations(query, bound, forward, limit);
+        }
+
+        @Override
+        public long countConversations(ConversationQuery query) {
+            return tx.countConversations(query);
+        }
+
+        @Override
+        public Stored<Participant> addParticipant(ConversationId conversationId, ParticipantId id, ParticipantRef who,
+                                                  Instant joinedAt) {
+            return tx.addParticipant(conversationId, id, who, joinedAt);
+        }
+
+        @Override
+        public Optional<Participant> removeParticipant(ConversationId conversationId, ParticipantId participantId,
+                                                       Instant leftAt) {
+            return tx.removeParticipant(conversationId, participantId, leftAt);
+        }
+
+        @Override
+        public Stored<Message> appendMessage(NewStoredMessage message) {
+            return tx.appendMessage(message);
+        }
+
+        @Override
+        public List<Message> listMessages(ConversationId conversationId, Long boundSequence, boolean forward,
+                                          int limit) {
+            return tx.listMessages(conversationId, boundSequence, forward, limit);
+        }
+
+        @Override
+        public int markRead(ConversationId conversationId, ParticipantType sentBy, Instant readAt) {
+            return tx.markRead(conversationId, sentBy, readAt);
+        }
+
+        @Override
+        public byte[] findOrCreateSecret(String name, byte[] candidate) {
+            return tx.findOrCreateSecret(name, candidate);
+        }
+
+        @Override
+        public boolean runAfterOuterCommit(Runnable action) {
+            return tx.runAfterOuterCommit(action);
+        }
+    }
+}
