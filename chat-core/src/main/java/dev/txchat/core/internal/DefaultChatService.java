@@ -242,7 +242,12 @@ public final class DefaultChatService implements ChatService {
         throw new ConflictException("the chat was deleted and reopened concurrently too often; try again");
     }
 
-    private static final int LIVE_CHAT_ROUNDS = 5;
+    /**
+     * Rounds of look up, lock, re-check before giving up. Each failed round means another
+     * unit of work deleted the chat and committed, so this only runs out when chats are
+     * deleted as fast as they are opened.
+     */
+    private static final int LIVE_CHAT_ROUNDS = 100;
 
     private record LiveChat(Conversation conversation, boolean created) {
     }
