@@ -7,7 +7,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 # store label -> report-name prefixes of its contract suites
-SUITES = ["ChatStoreTest", "ChatServiceTest", "AuthorizationMatrixTest", "ChatGuaranteesTest"]
+SUITES = ["ChatStoreTest", "ChatServiceTest", "AuthorizationMatrixTest", "ChatGuaranteesTest", "ChatFeedTest"]
 REQUIRED = {
     "in-memory": ("chat-testkit", ["InMemory" + s for s in SUITES]),
     "H2": ("chat-jdbi", ["H2" + s for s in SUITES]),

@@ -25,11 +25,18 @@ public record Actor(ParticipantType type, String userId, String organizationId, 
         Checks.notNull(type, "actor.type");
         userId = Checks.id(userId, "actor.userId");
         organizationId = Checks.optionalId(organizationId, "actor.organizationId");
+        if (permissions != null && permissions.stream().anyMatch(java.util.Objects::isNull)) {
+            throw dev.txchat.core.ValidationException.of("actor.permissions", "must not contain null");
+        }
         permissions = permissions == null ? Set.of() : Set.copyOf(permissions);
     }
 
     /** A staff user holding {@code permissions}. */
     public static Actor service(String userId, String... permissions) {
+        Checks.notNull(permissions, "actor.permissions");
+        for (String permission : permissions) {
+            Checks.notNull(permission, "actor.permissions");
+        }
         return new Actor(ParticipantType.SERVICE, userId, null, Set.of(permissions));
     }
 

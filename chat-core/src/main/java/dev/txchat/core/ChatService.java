@@ -88,7 +88,13 @@ public interface ChatService extends AutoCloseable {
     TransactionTicket ticket(Actor actor, String transactionId);
 
     /**
-     * Stops the service: waits (at most 10 seconds) until the listeners have heard every
+     * The durable change feed: every committed change, readable by every node, with
+     * durable subscriptions. See {@link ChatFeed}.
+     */
+    ChatFeed feed();
+
+    /**
+     * Stops the service: stops this node's feed subscriptions, then waits (at most 10 seconds) until the listeners have heard every
      * event of calls that already returned, then stops the delivery thread. Calls made
      * after {@code close()} throw {@link IllegalStateException}. Idempotent; does not close
      * the store or its {@code DataSource}.

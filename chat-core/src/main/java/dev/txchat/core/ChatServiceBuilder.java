@@ -1,6 +1,7 @@
 package dev.txchat.core;
 
 import dev.txchat.core.internal.DefaultChatService;
+import dev.txchat.core.internal.FeedOptions;
 import dev.txchat.core.spi.AccessPolicy;
 import dev.txchat.core.spi.ChatEventListener;
 import dev.txchat.core.spi.ChatStore;
@@ -33,6 +34,19 @@ public final class ChatServiceBuilder {
     private final List<ChatEventListener> listeners = new ArrayList<>();
     private Duration listenerTimeout = DEFAULT_LISTENER_TIMEOUT;
     private byte[] cursorSecret;
+    private Duration feedRetention = DEFAULT_FEED_RETENTION;
+    private Duration feedPollInterval = DEFAULT_FEED_POLL_INTERVAL;
+    private Duration feedLease = DEFAULT_FEED_LEASE;
+    private Duration feedMaxRetryBackoff = DEFAULT_FEED_MAX_RETRY_BACKOFF;
+
+    /** How long change-feed entries are kept once every subscription has passed them: 7 days. */
+    public static final Duration DEFAULT_FEED_RETENTION = Duration.ofDays(7);
+    /** How often an idle subscription polls when the store cannot wake it: 250 ms. */
+    public static final Duration DEFAULT_FEED_POLL_INTERVAL = Duration.ofMillis(250);
+    /** How long a subscription's lease lasts unrenewed before another node takes over: 30 s. */
+    public static final Duration DEFAULT_FEED_LEASE = Duration.ofSeconds(30);
+    /** Longest pause between retries of a failing subscription handler: 30 s. */
+    public static final Duration DEFAULT_FEED_MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
 
     private ChatServiceBuilder() {
     }
@@ -116,6 +130,53 @@ public final class ChatServiceBuilder {
     public static final int MIN_CURSOR_SECRET_BYTES = 16;
 
     /**
+     * How long {@link ChatFeed} entries are kept; default {@link #DEFAULT_FEED_RETENTION}.
+     * An entry is pruned only when it is older than this and every named subscription has
+     * passed it.
+     */
+    public ChatServiceBuilder feedRetention(Duration retention) {
+        this.feedRetention = positive(retention, "feedRetention");
+        return this;
+    }
+
+    /**
+     * How often an idle subscription looks for new entries; default
+     * {@link #DEFAULT_FEED_POLL_INTERVAL}. On PostgreSQL subscriptions are also woken by
+     * {@code NOTIFY} within milliseconds, so this is only the fallback there.
+     */
+    public ChatServiceBuilder feedPollInterval(Duration pollInterval) {
+        this.feedPollInterval = positive(pollInterval, "feedPollInterval");
+        return this;
+    }
+
+    /**
+     * How long a subscription's lease lasts without renewal; default
+     * {@link #DEFAULT_FEED_LEASE}. A node renews it every third of this while it runs; when a
+     * node dies, another node with the same subscription name takes over after this long.
+     */
+    public ChatServiceBuilder feedLease(Duration lease) {
+        this.feedLease = positive(lease, "feedLease");
+        return this;
+    }
+
+    /**
+     * Longest pause between retries of a subscription handler that keeps throwing; default
+     * {@link #DEFAULT_FEED_MAX_RETRY_BACKOFF}. Pauses start at 100 ms and double.
+     */
+    public ChatServiceBuilder feedMaxRetryBackoff(Duration maxBackoff) {
+        this.feedMaxRetryBackoff = positive(maxBackoff, "feedMaxRetryBackoff");
+        return this;
+    }
+
+    private static Duration positive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+        return value;
+    }
+
+    /**
      * A new service with this configuration.
      *
      * @throws IllegalStateException if no store was set
@@ -125,6 +186,9 @@ public final class ChatServiceBuilder {
             throw new IllegalStateException("ChatService.builder(): store(...) is required");
         }
         return new DefaultChatService(store, transactionDirectory, accessPolicy, contentPolicy, clock,
-                List.copyOf(listeners), listenerTimeout, cursorSecret);
+                List.copyOf(listeners), listenerTimeout, cursorSecret,
+                new FeedOptions(feedRetention, feedPollInterval, feedLease, feedMaxRetryBackoff,
+                        feedPollInterval.multipliedBy(240).compareTo(Duration.ofMinutes(1)) > 0
+                                ? feedPollInterval.multipliedBy(240) : Duration.ofMinutes(1)));
     }
 }

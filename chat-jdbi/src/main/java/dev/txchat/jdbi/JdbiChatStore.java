@@ -4,6 +4,7 @@ import dev.txchat.core.spi.ChatStore;
 import dev.txchat.core.spi.ChatStoreTransaction;
 import dev.txchat.jdbi.internal.JdbiStoreTransaction;
 import dev.txchat.jdbi.internal.Migrator;
+import dev.txchat.jdbi.internal.PostgresFeedListener;
 import dev.txchat.jdbi.internal.Sql;
 import dev.txchat.jdbi.internal.TransientErrors;
 import java.sql.SQLException;
@@ -12,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -103,10 +105,14 @@ public final class JdbiChatStore implements ChatStore {
     private final String tablePrefix;
     private final Dialect configuredDialect;
     private final int maxAttempts;
+    private final boolean feedNotifications;
     /** Resolved lazily: detection needs a connection, which create(...) should not demand. */
     private volatile Sql sql;
+    /** PostgreSQL only, created on the first subscription. */
+    private PostgresFeedListener feedListener; // guarded by this
 
-    private JdbiChatStore(Jdbi jdbi, String tablePrefix, Dialect dialect, int maxAttempts) {
+    private JdbiChatStore(Jdbi jdbi, String tablePrefix, Dialect dialect, int maxAttempts, boolean feedNotifications) {
+        this.feedNotifications = feedNotifications;
         this.jdbi = jdbi;
         this.tablePrefix = Sql.checkPrefix(tablePrefix);
         this.configuredDialect = dialect;
@@ -123,7 +129,7 @@ public final class JdbiChatStore implements ChatStore {
      */
     public static JdbiChatStore create(DataSource dataSource) {
         Objects.requireNonNull(dataSource, "dataSource");
-        return new JdbiChatStore(Jdbi.create(dataSource), DEFAULT_TABLE_PREFIX, null, DEFAULT_MAX_ATTEMPTS);
+        return new JdbiChatStore(Jdbi.create(dataSource), DEFAULT_TABLE_PREFIX, null, DEFAULT_MAX_ATTEMPTS, true);
     }
 
     /**
@@ -135,7 +141,7 @@ public final class JdbiChatStore implements ChatStore {
      */
     public static JdbiChatStore create(Jdbi jdbi) {
         Objects.requireNonNull(jdbi, "jdbi");
-        return new JdbiChatStore(jdbi, DEFAULT_TABLE_PREFIX, null, DEFAULT_MAX_ATTEMPTS);
+        return new JdbiChatStore(jdbi, DEFAULT_TABLE_PREFIX, null, DEFAULT_MAX_ATTEMPTS, true);
     }
 
     /**
@@ -146,7 +152,7 @@ public final class JdbiChatStore implements ChatStore {
      * @throws IllegalArgumentException if it does not match {@code [a-z][a-z0-9_]{0,19}}
      */
     public JdbiChatStore withTablePrefix(String prefix) {
-        return new JdbiChatStore(jdbi, prefix, knownDialect(), maxAttempts);
+        return new JdbiChatStore(jdbi, prefix, knownDialect(), maxAttempts, feedNotifications);
     }
 
     /**
@@ -156,7 +162,8 @@ public final class JdbiChatStore implements ChatStore {
      * @return a new store; this one is unchanged
      */
     public JdbiChatStore withDialect(Dialect dialect) {
-        return new JdbiChatStore(jdbi, tablePrefix, Objects.requireNonNull(dialect, "dialect"), maxAttempts);
+        return new JdbiChatStore(jdbi, tablePrefix, Objects.requireNonNull(dialect, "dialect"), maxAttempts,
+                feedNotifications);
     }
 
     /**
@@ -170,7 +177,19 @@ public final class JdbiChatStore implements ChatStore {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
-        return new JdbiChatStore(jdbi, tablePrefix, knownDialect(), maxAttempts);
+        return new JdbiChatStore(jdbi, tablePrefix, knownDialect(), maxAttempts, feedNotifications);
+    }
+
+    /**
+     * The same store with PostgreSQL's {@code LISTEN/NOTIFY} wake-up of feed subscriptions on
+     * or off (default on). Turn it off behind a pooler in transaction mode (PgBouncer), where
+     * {@code LISTEN} does not work; subscriptions then poll at the service's
+     * {@code feedPollInterval}. No effect on other databases.
+     *
+     * @return a new store; this one is unchanged
+     */
+    public JdbiChatStore withFeedNotifications(boolean enabled) {
+        return new JdbiChatStore(jdbi, tablePrefix, knownDialect(), maxAttempts, enabled);
     }
 
     /** @return the table prefix */
@@ -214,12 +233,18 @@ public final class JdbiChatStore implements ChatStore {
         Sql statements = sql();
         for (int attempt = 1; ; attempt++) {
             boolean[] joined = {false};
+            // a handle the host opened on this thread (jdbi.useHandle/useTransaction around the call)
+            boolean hostHandle = jdbi.getHandleScope().get() != null;
             try {
                 return jdbi.withHandle(h -> {
-                    if (h.isInTransaction()) {
+                    if (hostHandle && h.isInTransaction()) {
                         // called inside the host's own transaction on this Jdbi: join it
                         joined[0] = true;
-                        return work.apply(new JdbiStoreTransaction(h, statements, true));
+                        return joinHostTransaction(h, statements, work);
+                    }
+                    if (h.isInTransaction()) {
+                        // a pool that hands out connections with auto-commit off: the transaction is ours
+                        return ownOpenTransaction(h, statements, work);
                     }
                     return statements.dialect() == Dialect.MARIADB
                             // MariaDB defaults to REPEATABLE READ, whose snapshot would hide the row
@@ -242,6 +267,54 @@ public final class JdbiChatStore implements ChatStore {
             }
         }
     }
+
+    /**
+     * Runs the work inside the host's transaction, behind a savepoint: if the work fails
+     * midway (a validation or conflict found after a first write), what it wrote is rolled
+     * back to the savepoint and the host's transaction stays usable and unchanged by it.
+     */
+    private static <T> T joinHostTransaction(Handle h, Sql statements, Function<ChatStoreTransaction, T> work) {
+        String savepoint = "txchat_" + SAVEPOINTS.incrementAndGet();
+        h.savepoint(savepoint);
+        T result;
+        try {
+            result = work.apply(new JdbiStoreTransaction(h, statements, true));
+        } catch (RuntimeException | Error e) {
+            try {
+                h.rollbackToSavepoint(savepoint);
+            } catch (RuntimeException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+        h.releaseSavepoint(savepoint);
+        return result;
+    }
+
+    /**
+     * Runs the work on a connection the pool handed out with auto-commit off, and commits
+     * (or rolls back) itself: nobody else will, and a pool rolls back what is left open.
+     */
+    private static <T> T ownOpenTransaction(Handle h, Sql statements, Function<ChatStoreTransaction, T> work) {
+        if (statements.dialect() == Dialect.MARIADB) {
+            h.setTransactionIsolationLevel(TransactionIsolationLevel.READ_COMMITTED);
+        }
+        T result;
+        try {
+            result = work.apply(new JdbiStoreTransaction(h, statements, false));
+        } catch (RuntimeException | Error e) {
+            try {
+                h.rollback();
+            } catch (RuntimeException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+        h.commit();
+        return result;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong SAVEPOINTS = new java.util.concurrent.atomic.AtomicLong();
 
     /** Randomized, growing pause so that transactions which collided do not collide again. */
     private static void pause(int attempt) {
@@ -273,6 +346,27 @@ public final class JdbiChatStore implements ChatStore {
             sql = resolved;
         }
         return resolved;
+    }
+
+    /**
+     * On PostgreSQL, wakes {@code wakeUp} within milliseconds of any node appending to the
+     * change feed ({@code LISTEN/NOTIFY}; one pooled connection is held while any
+     * subscription runs). Other databases tell nothing and subscriptions poll.
+     */
+    @Override
+    public AutoCloseable onFeedAppended(Runnable wakeUp) {
+        Objects.requireNonNull(wakeUp, "wakeUp");
+        Sql statements = sql();
+        if (statements.dialect() != Dialect.POSTGRESQL || !feedNotifications) {
+            return () -> {
+            };
+        }
+        synchronized (this) {
+            if (feedListener == null) {
+                feedListener = new PostgresFeedListener(jdbi, statements.feedChannel);
+            }
+            return feedListener.register(wakeUp);
+        }
     }
 
     @Override

@@ -442,6 +442,10 @@ abstract class HostileInputProperties {
         if (!validId(clientMessageId, false)) {
             return new Expected(null, null, "clientMessageId");
         }
+        if (clientMessageId != null && !clientMessageId.isEmpty() && clientMessageId.isBlank()) {
+            // a blank client id is refused, not dropped: a retry would otherwise store twice
+            return new Expected(null, null, "clientMessageId");
+        }
         String stored = clientMessageId == null || clientMessageId.isBlank() ? null : clientMessageId.strip();
         return new Expected(ContentPolicy.defaults().apply(body), stored, null);
     }
@@ -461,7 +465,8 @@ abstract class HostileInputProperties {
      * The documented id rule: at most 128 chars once trimmed, no control chars or lone
      * surrogates, not made only of invisible characters, no invisible formatting character
      * (zero-width, BOM, bidi controls, soft hyphen; a zero-width joiner between two emoji is
-     * fine), no space but U+0020, and no card number.
+     * fine), no invisible combining mark (variation selectors outside emoji, CGJ, Mongolian
+     * selectors) nor a leading one, no space but U+0020, Unicode NFC, and no card number.
      */
     static boolean validId(String id, boolean required) {
         if (id == null || id.isBlank()) {
@@ -487,20 +492,27 @@ abstract class HostileInputProperties {
             int next = i + width < s.length() ? s.codePointAt(i + width) : -1;
             int type = Character.getType(cp);
             boolean emojiJoiner = cp == 0x200D && isSymbol(previous) && isSymbol(next);
+            boolean emojiPresentation = (cp == 0xFE0E || cp == 0xFE0F) && isSymbol(previous);
+            boolean mark = type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                    || type == Character.COMBINING_SPACING_MARK;
+            boolean ignorableMark = cp == 0x034F || cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F)
+                    || (cp >= 0xFE00 && cp <= 0xFE0F && !emojiPresentation) || (cp >= 0xE0100 && cp <= 0xE01EF);
             if ((type == Character.FORMAT && !emojiJoiner) || (Character.isSpaceChar(cp) && cp != ' ')
-                    || FILLERS.contains(cp) || type == Character.UNASSIGNED || type == Character.PRIVATE_USE) {
+                    || FILLERS.contains(cp) || type == Character.PRIVATE_USE || ignorableMark
+                    || (previous == -1 && mark)) {
                 return false;
             }
             if (type != Character.FORMAT && type != Character.NON_SPACING_MARK && type != Character.ENCLOSING_MARK
                     && !Character.isWhitespace(cp)) {
                 visible = true;
             }
-            if (type != Character.NON_SPACING_MARK) {
+            if (!mark) {
                 previous = cp;
             }
             i += width;
         }
-        return visible && !dev.txchat.core.internal.CardNumbers.contains(s);
+        return visible && java.text.Normalizer.isNormalized(s, java.text.Normalizer.Form.NFC)
+                && !dev.txchat.core.internal.CardNumbers.contains(s);
     }
 
     private static final Set<Integer> FILLERS = Set.of(0x115F, 0x1160, 0x3164, 0xFFA0, 0x2800, 0x180E, 0x17B4, 0x17B5);

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.txchat.core.Actor;
 import dev.txchat.core.ChatService;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.txchat.core.ConflictException;
 import dev.txchat.core.ConversationId;
+import dev.txchat.core.FeedBatch;
+import dev.txchat.core.FeedPosition;
 import dev.txchat.core.NewMessage;
 import dev.txchat.core.NotFoundException;
 import dev.txchat.core.OpenTransactionChat;
@@ -57,6 +61,7 @@ class JoinedHostTransactionTest {
             Actor user = Actor.business("u-" + UUID.randomUUID(), "org-" + UUID.randomUUID());
             String tx = "tx-" + UUID.randomUUID();
             directory.register(tx, Map.of("amount", "1.00 EUR"), new WalletOwner(user.userId(), user.organizationId()));
+            FeedPosition before = end(chat);
 
             assertThatThrownBy(() -> jdbi.useTransaction(h -> {
                 chat.openTransactionChat(STAFF, new OpenTransactionChat(tx,
@@ -68,7 +73,18 @@ class JoinedHostTransactionTest {
 
             assertThat(heard).isEmpty();
             assertThatThrownBy(() -> chat.ticket(STAFF, tx)).isInstanceOf(NotFoundException.class);
+            assertThat(chat.feed().read(before, 1000).entries()).as("feed entries of rolled-back work")
+                    .noneMatch(e -> e.audience().admits(user));
         }
+    }
+
+    private static FeedPosition end(ChatService chat) {
+        FeedPosition position = FeedPosition.START;
+        FeedBatch batch;
+        while (!(batch = chat.feed().read(position, 1000)).entries().isEmpty()) {
+            position = batch.next();
+        }
+        return position;
     }
 
     @ParameterizedTest
@@ -90,5 +106,76 @@ class JoinedHostTransactionTest {
                     e -> assertThat(e.message().body()).isEqualTo("inside the host's transaction"));
             assertThat(chat.listMessages(user, id, PageRequest.first(10)).nodes()).hasSize(1);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void workTheHostRollsBackToASavepointIsNeitherStoredNorHeard(Dialect dialect) {
+        try (ChatService chat = chatOn(dialect)) {
+            Jdbi jdbi = TestDatabases.store(dialect).jdbi();
+            Actor user = Actor.business("u-" + UUID.randomUUID(), "org-" + UUID.randomUUID());
+            ConversationId id = chat.startConversation(STAFF, new StartConversation(
+                    ParticipantRef.businessUser(user.userId(), user.organizationId()), null, null)).id();
+            heard.clear();
+
+            jdbi.useTransaction(h -> {
+                h.savepoint("before_chat");
+                chat.postMessage(user, id, NewMessage.of("undone by the host"));
+                h.rollbackToSavepoint("before_chat");
+            });
+
+            assertThat(heard).as("events of work rolled back to a savepoint").isEmpty();
+            assertThat(chat.listMessages(user, id, PageRequest.first(10)).nodes()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aCallThatFailsInsideTheHostsTransactionLeavesNothingBehindWhenTheHostCommits(Dialect dialect) {
+        try (ChatService chat = chatOn(dialect)) {
+            Jdbi jdbi = TestDatabases.store(dialect).jdbi();
+            Actor user = Actor.business("u-" + UUID.randomUUID(), "org-" + UUID.randomUUID());
+            ConversationId id = chat.startConversation(STAFF, new StartConversation(
+                    ParticipantRef.businessUser(user.userId(), user.organizationId()), null, null)).id();
+            String clientId = "cid-" + UUID.randomUUID();
+            chat.postMessage(STAFF, id, NewMessage.of("first", clientId));
+            Actor otherStaff = Actor.service("other-" + UUID.randomUUID(),
+                    ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR, ChatPermissions.CONVERSATION_VIEWER);
+            int participantsBefore = chat.getConversation(STAFF, id).conversation().participants().size();
+
+            jdbi.useTransaction(h -> assertThatThrownBy(() -> chat.postMessage(otherStaff, id,
+                    NewMessage.of("reusing another author's id", clientId))).isInstanceOf(ConflictException.class));
+
+            assertThat(chat.getConversation(STAFF, id).conversation().participants()).hasSize(participantsBefore);
+            assertThat(chat.listMessages(STAFF, id, PageRequest.first(10)).nodes()).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aPoolHandingOutConnectionsWithAutoCommitOffStillCommitsEveryCall(Dialect dialect) {
+        try (HikariDataSource pool = autoCommitOff(dialect)) {
+            JdbiChatStore store = JdbiChatStore.create(pool).withTablePrefix(TestDatabases.store(dialect).tablePrefix());
+            try (ChatService chat = ChatService.builder().store(store).listener(heard::add)
+                    .listenerTimeout(Duration.ofSeconds(30)).build();
+                 ChatService reader = ChatService.builder().store(TestDatabases.store(dialect)).build()) {
+                Actor user = Actor.business("u-" + UUID.randomUUID(), "org-" + UUID.randomUUID());
+                ConversationId id = chat.startConversation(STAFF, new StartConversation(
+                        ParticipantRef.businessUser(user.userId(), user.organizationId()), null,
+                        NewMessage.of("committed"))).id();
+
+                assertThat(reader.listMessages(user, id, PageRequest.first(10)).nodes())
+                        .extracting(m -> m.body()).containsExactly("committed");
+                assertThat(heard).hasSize(2);
+            }
+        }
+    }
+
+    private static HikariDataSource autoCommitOff(Dialect dialect) {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(TestDatabases.url(dialect));
+        config.setAutoCommit(false);
+        config.setMaximumPoolSize(2);
+        return new HikariDataSource(config);
     }
 }

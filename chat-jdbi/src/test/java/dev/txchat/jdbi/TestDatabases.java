@@ -96,6 +96,18 @@ final class TestDatabases {
         return new HikariDataSource(config);
     }
 
+    /**
+     * A store over freshly created tables named {@code prefix…} on the shared pool of
+     * {@code dialect}, for a test that needs empty tables; the tables are dropped first.
+     */
+    static JdbiChatStore freshStore(Dialect dialect, String prefix) {
+        Jdbi jdbi = store(dialect).jdbi();
+        dropTables(jdbi, prefix);
+        JdbiChatStore fresh = JdbiChatStore.create(jdbi).withTablePrefix(prefix);
+        fresh.migrate();
+        return fresh;
+    }
+
     /** Ensures {@code dialect}'s server is reachable; otherwise skips or fails the current test. */
     static void requireAvailable(Dialect dialect) {
         store(dialect);
@@ -104,8 +116,11 @@ final class TestDatabases {
     static void dropTables(Jdbi jdbi, String prefix) {
         jdbi.useHandle(h -> {
             for (String table : List.of("messages", "participants", "conversations", "tickets", "secrets",
-                    "schema_version", "schema_lock")) {
+                    "feed", "feed_head", "feed_subscriptions", "schema_version", "schema_lock")) {
                 h.execute("DROP TABLE IF EXISTS " + prefix + table);
+            }
+            if (JdbiChatStore.create(jdbi).dialect() == Dialect.POSTGRESQL) {
+                h.execute("DROP FUNCTION IF EXISTS " + prefix + "feed_notify() CASCADE");
             }
         });
     }

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -230,6 +231,83 @@ public abstract class ChatGuaranteesContract {
                 chats.add(opened.conversation().id());
             }
             assertThat(chats).doesNotHaveDuplicates();
+        }
+    }
+
+    // =====================================================================================
+    // a user is its user id and its organization
+    // =====================================================================================
+
+    @Nested
+    class UsersWithoutOrganization {
+
+        @Test
+        void aWalletOwnerWithoutOrganizationIsNotTheSameUserIdInAnOrganization() {
+            String user = uid("bob");
+            String tx = uid("tx");
+            directory.register(tx, Map.of("note", "private"), new WalletOwner(user, null));
+            ConversationId id = open(tx, ParticipantRef.businessUser(user, null), "private: your refund").conversation().id();
+            Actor orgless = Actor.business(user, null);
+            Actor impostor = Actor.business(user, uid("evil-corp"));
+
+            assertThat(bodies(orgless, id)).containsExactly("private: your refund");
+            assertThatThrownBy(() -> chat.listMessages(impostor, id, PageRequest.first(10)))
+                    .isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> chat.postMessage(impostor, id, NewMessage.of("x")))
+                    .isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> chat.ticket(impostor, tx)).isInstanceOf(NotFoundException.class);
+            assertThat(chat.listConversations(impostor, ConversationFilter.all(), PageRequest.first(10)).totalCount())
+                    .isZero();
+        }
+
+        @Test
+        void directChatsAndAddedParticipantsWithoutOrganizationAdmitNobodyElse() {
+            String carol = uid("carol");
+            String dave = uid("dave");
+            ConversationId direct = chat.startConversation(admin, new StartConversation(
+                    ParticipantRef.businessUser(carol, null), null, NewMessage.of("hi carol"))).id();
+            Actor acmeUser = businessUser(uid("acme"));
+            ConversationId acmeChat = chat.startConversation(admin, new StartConversation(ref(acmeUser), null,
+                    NewMessage.of("hi acme"))).id();
+            chat.addParticipant(admin, acmeChat, ParticipantRef.businessUser(dave, null));
+
+            assertThat(bodies(Actor.business(carol, null), direct)).containsExactly("hi carol");
+            assertThatThrownBy(() -> chat.getConversation(Actor.business(carol, uid("acme")), direct))
+                    .isInstanceOf(NotFoundException.class);
+            assertThat(bodies(Actor.business(dave, null), acmeChat)).containsExactly("hi acme");
+            assertThatThrownBy(() -> chat.getConversation(Actor.business(dave, uid("evil")), acmeChat))
+                    .isInstanceOf(NotFoundException.class);
+        }
+
+        @Test
+        void aBusinessUserSeesItsTicketsChatsButNotTheLedgersDetails() {
+            Actor user = businessUser(uid("org"));
+            String tx = uid("tx");
+            directory.register(tx, Map.of("risk", "AML flag on eve"), new WalletOwner(user.userId(), user.organizationId()));
+            open(tx, ref(user), "hello");
+
+            TransactionTicket seen = chat.ticket(user, tx);
+
+            assertThat(seen.details()).isEmpty();
+            assertThat(seen.conversations()).hasSize(1);
+            assertThat(chat.ticket(admin, tx).details()).containsEntry("risk", "AML flag on eve");
+        }
+
+        @Test
+        void staffWhoMayOpenButNotViewGetOnlyTheChatTheyOpened() {
+            String tx = uid("tx");
+            Actor first = businessUser(uid("org"));
+            Actor second = businessUser(uid("org"));
+            directory.register(tx, Map.of(), new WalletOwner(first.userId(), first.organizationId()),
+                    new WalletOwner(second.userId(), second.organizationId()));
+            open(tx, ref(first), "to the first");
+            Actor opener = Actor.service(uid("opener"), CREATE);
+
+            TransactionChat opened = chat.openTransactionChat(opener,
+                    new OpenTransactionChat(tx, ref(second), NewMessage.of("to the second")));
+
+            assertThat(opened.ticket().conversations()).extracting(Conversation::id)
+                    .containsExactly(opened.conversation().id());
         }
     }
 
@@ -444,7 +522,7 @@ public abstract class ChatGuaranteesContract {
             Map<String, String> expected = Map.of("card", MASKED_VISA, "**** 4444", "card as key", "amount", "125.40 EUR");
             assertThat(opened.ticket().details()).isEqualTo(expected);
             assertThat(chat.ticket(admin, tx).details()).isEqualTo(expected);
-            assertThat(chat.ticket(user, tx).details()).isEqualTo(expected);
+            assertThat(chat.ticket(user, tx).details()).as("ledger details are for staff").isEmpty();
         }
 
         @Test
@@ -528,6 +606,93 @@ public abstract class ChatGuaranteesContract {
                     .isEqualTo("card " + MASKED_VISA);
             assertInvalid("body", () -> lenient.postMessage(user, id, NewMessage.of("\u200B\u00A0")));
             assertInvalid("body", () -> lenient.postMessage(user, id, NewMessage.of("\u202Eabc")));
+        }
+    }
+
+    // =====================================================================================
+    // ids that only look alike, and what this JVM's Unicode does not know yet
+    // =====================================================================================
+
+    @Nested
+    class LookAlikeIds {
+
+        @Test
+        void idsThatDisplayLikeAnotherIdAreRejected() {
+            String org = "acme" + UUID.randomUUID().toString().substring(0, 8);
+            for (String lookAlike : List.of(org + "\u034F", org + "\uFE0F", org + "\uFE00", org + "\u180B",
+                    org + new String(Character.toChars(0xE0100)), org + "\u17B4", "\u0300" + org,
+                    "cafe\u0301-" + org)) {
+                assertInvalid("organizationId", () -> chat.accountThread(admin, lookAlike));
+            }
+        }
+
+        @Test
+        void emojiInIdsAndBodiesStayWelcome() {
+            String org = "shop-\u2764\uFE0F-\uD83D\uDC69\u200D\uD83D\uDCBB-" + UUID.randomUUID();
+            ConversationId thread = chat.accountThread(admin, org).id();
+            Actor seller = Actor.business(uid("seller"), org);
+            // U+1FAE0 (Unicode 14) is unassigned for Java 17: it must not count as blank
+            String melting = new String(Character.toChars(0x1FAE0));
+
+            assertThat(chat.postMessage(seller, thread, NewMessage.of(melting)).body()).isEqualTo(melting);
+        }
+    }
+
+    // =====================================================================================
+    // what a host's own code hands the library
+    // =====================================================================================
+
+    @Nested
+    class HostInputs {
+
+        @Test
+        void nullPermissionsAreAValidationErrorNotANullPointer() {
+            assertInvalid("actor.permissions", () -> Actor.service(uid("s"), (String) null));
+            assertInvalid("actor.permissions", () -> new Actor(ParticipantType.SERVICE, uid("s"), null,
+                    new HashSet<>(java.util.Arrays.asList(VIEW, null))));
+        }
+
+        @Test
+        void aDirectoryAnsweringNullKnowsNoTransaction() {
+            ChatService withNullDirectory = service(b -> b.transactionDirectory(transactionId -> null));
+            Actor user = businessUser(uid("org"));
+
+            assertThatThrownBy(() -> withNullDirectory.openTransactionChat(admin,
+                    new OpenTransactionChat(uid("tx"), ref(user), NewMessage.of("x"))))
+                    .isInstanceOf(NotFoundException.class);
+        }
+
+        @Test
+        void aPermissiveContentPolicyCannotStoreWhatSomeStoreCannotHold() {
+            ChatService lenient = service(b -> b.contentPolicy(body -> body));
+            Actor user = businessUser(uid("org"));
+            ConversationId id = open(registerTransaction(user), ref(user), "hello").conversation().id();
+
+            assertInvalid("body", () -> lenient.postMessage(user, id, NewMessage.of("nul\u0000byte")));
+            assertInvalid("body", () -> lenient.postMessage(user, id, NewMessage.of("x".repeat(16_001))));
+            assertThat(lenient.postMessage(user, id, NewMessage.of("y".repeat(16_000))).body()).hasSize(16_000);
+        }
+
+        @Test
+        void aBlankClientMessageIdIsRefusedNotSilentlyDropped() {
+            Actor user = businessUser(uid("org"));
+            ConversationId id = open(registerTransaction(user), ref(user), "hello").conversation().id();
+            for (String blank : List.of("\u3000", "\u2028", "\u1680", " ", "\u00A0")) {
+                assertInvalid("clientMessageId", () -> chat.postMessage(user, id, NewMessage.of("x", blank)));
+            }
+            assertThat(bodies(admin, id)).containsExactly("hello");
+        }
+
+        @Test
+        void aClockOutsideWhatStoresHoldIsRefusedBeforeAnyWrite() {
+            MutableClock broken = MutableClock.at(Instant.parse("+300000-01-01T00:00:00Z"));
+            ChatService skewed = service(b -> b.clock(broken));
+            Actor user = businessUser(uid("org"));
+
+            assertThatThrownBy(() -> skewed.startConversation(admin, new StartConversation(ref(user), null, null)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("clock");
+            assertThat(chat.listConversations(user, ConversationFilter.all(), PageRequest.first(10)).totalCount())
+                    .isZero();
         }
     }
 
@@ -722,6 +887,46 @@ public abstract class ChatGuaranteesContract {
             eager.close();
 
             assertThat(heard).hasSize(51);
+        }
+
+        @Test
+        void aCallInFlightWhenCloseStartsIsCommittedAndHeard() throws Exception {
+            List<ChatEvent> heard = new CopyOnWriteArrayList<>();
+            ChatService closing = service(b -> b.listener(heard::add));
+            Actor user = businessUser(uid("org"));
+            ConversationId id = closing.startConversation(admin, new StartConversation(ref(user), null, null)).id();
+            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            store.afterAppendingToFeed(() -> {
+                inside.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            FutureTask<ParticipantMessage> post = new FutureTask<>(
+                    () -> closing.postMessage(user, id, NewMessage.of("in flight")));
+            new Thread(post, "in-flight-post").start();
+            assertThat(inside.await(60, TimeUnit.SECONDS)).isTrue();
+            store.afterAppendingToFeed(null);
+
+            FutureTask<Void> close = new FutureTask<>(closing::close, null);
+            Thread closer = new Thread(close, "closing");
+            closer.start();
+            // close() marks the service closed, then waits for the call in flight
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int parkedSeen = 0;
+            while (parkedSeen < 50) {
+                parkedSeen = closer.getState() == Thread.State.TIMED_WAITING ? parkedSeen + 1 : 0;
+                assertThat(System.nanoTime()).as("close() waits for the call in flight").isLessThan(deadline);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            release.countDown();
+
+            assertThat(post.get(60, TimeUnit.SECONDS).body()).isEqualTo("in flight");
+            close.get(60, TimeUnit.SECONDS);
+            assertThat(heard).filteredOn(e -> e instanceof ChatEvent.MessagePosted).hasSize(1);
         }
 
         @Test

@@ -14,6 +14,7 @@ import dev.txchat.core.spi.ChatStore;
 import dev.txchat.core.spi.ChatStoreTransaction;
 import dev.txchat.core.spi.ConversationKey;
 import dev.txchat.core.spi.ConversationQuery;
+import dev.txchat.core.spi.FeedRecord;
 import dev.txchat.core.spi.NewConversation;
 import dev.txchat.core.spi.NewStoredMessage;
 import dev.txchat.core.spi.Stored;
@@ -73,6 +74,17 @@ public final class InMemoryChatStore implements ChatStore {
     private final Map<String, ConversationId> liveKeys = new HashMap<>();
     private final NavigableMap<ConversationKey, ConversationRow> listIndex = new TreeMap<>(ConversationKey.LIST_ORDER);
     private final Map<String, byte[]> secrets = new HashMap<>();
+    // the change feed: appended rows waiting for a position, sequenced rows by position, subscriptions
+    private final ArrayDeque<FeedRecord> unsequenced = new ArrayDeque<>();
+    private final NavigableMap<Long, FeedRecord> feed = new TreeMap<>();
+    private long feedHead;
+    private final Map<String, Subscription> subscriptions = new HashMap<>();
+
+    private static final class Subscription {
+        long position;
+        String owner;
+        Instant leaseUntil;
+    }
 
     /** An empty store. */
     public InMemoryChatStore() {
@@ -176,6 +188,133 @@ public final class InMemoryChatStore implements ChatStore {
             if (Thread.currentThread() != owner) {
                 throw new IllegalStateException("a transaction may only be used by the thread running its unit of work");
             }
+        }
+
+        // ---- change feed ----------------------------------------------------------------------
+
+        @Override
+        public void appendToFeed(List<FeedRecord> records) {
+            checkOpen();
+            for (FeedRecord record : records) {
+                unsequenced.addLast(record);
+                undo.push(unsequenced::removeLast);
+            }
+        }
+
+        @Override
+        public int sequenceFeed(int max) {
+            checkOpen();
+            // units of work never interleave here, so everything appended is committed
+            int done = 0;
+            while (done < max && !unsequenced.isEmpty()) {
+                FeedRecord record = unsequenced.removeFirst();
+                long position = ++feedHead;
+                feed.put(position, new FeedRecord(position, record.conversationId(), record.type(), record.payload(),
+                        record.audience(), record.committedAt()));
+                undo.push(() -> {
+                    feed.remove(position);
+                    feedHead--;
+                    unsequenced.addFirst(record);
+                });
+                done++;
+            }
+            return done;
+        }
+
+        @Override
+        public long feedHead() {
+            checkOpen();
+            return feedHead;
+        }
+
+        @Override
+        public List<FeedRecord> readFeed(long after, int max) {
+            checkOpen();
+            List<FeedRecord> page = new ArrayList<>(Math.min(max, 64));
+            for (FeedRecord record : feed.tailMap(after, false).values()) {
+                if (page.size() == max) {
+                    break;
+                }
+                page.add(record);
+            }
+            return page;
+        }
+
+        @Override
+        public long leaseSubscription(String name, String owner, Instant now, Instant leaseUntil) {
+            checkOpen();
+            Subscription sub = subscriptions.get(name);
+            if (sub == null) {
+                sub = new Subscription();
+                sub.position = feedHead;
+                subscriptions.put(name, sub);
+                undo.push(() -> subscriptions.remove(name));
+            }
+            if (sub.owner != null && !sub.owner.equals(owner) && sub.leaseUntil.isAfter(now)) {
+                return -1;
+            }
+            Subscription held = sub;
+            String oldOwner = held.owner;
+            Instant oldLease = held.leaseUntil;
+            held.owner = owner;
+            held.leaseUntil = leaseUntil;
+            undo.push(() -> {
+                held.owner = oldOwner;
+                held.leaseUntil = oldLease;
+            });
+            return held.position;
+        }
+
+        @Override
+        public boolean advanceSubscription(String name, String owner, long position, Instant leaseUntil) {
+            checkOpen();
+            Subscription sub = subscriptions.get(name);
+            if (sub == null || !owner.equals(sub.owner)) {
+                return false;
+            }
+            long oldPosition = sub.position;
+            Instant oldLease = sub.leaseUntil;
+            sub.position = Math.max(sub.position, position);
+            sub.leaseUntil = leaseUntil;
+            undo.push(() -> {
+                sub.position = oldPosition;
+                sub.leaseUntil = oldLease;
+            });
+            return true;
+        }
+
+        @Override
+        public void releaseSubscription(String name, String owner) {
+            checkOpen();
+            Subscription sub = subscriptions.get(name);
+            if (sub != null && owner.equals(sub.owner)) {
+                String oldOwner = sub.owner;
+                Instant oldLease = sub.leaseUntil;
+                sub.owner = null;
+                sub.leaseUntil = null;
+                undo.push(() -> {
+                    sub.owner = oldOwner;
+                    sub.leaseUntil = oldLease;
+                });
+            }
+        }
+
+        @Override
+        public int pruneFeed(Instant committedBefore, int max) {
+            checkOpen();
+            long passedByAll = subscriptions.values().stream().mapToLong(sub -> sub.position).min()
+                    .orElse(Long.MAX_VALUE);
+            int removed = 0;
+            while (removed < max && !feed.isEmpty()) {
+                Map.Entry<Long, FeedRecord> first = feed.firstEntry();
+                if (first.getKey() > passedByAll || !first.getValue().committedAt().isBefore(committedBefore)) {
+                    break;
+                }
+                feed.remove(first.getKey());
+                undo.push(() -> feed.put(first.getKey(), first.getValue()));
+                removed++;
+            }
+            return removed;
         }
 
         // ---- secrets --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import dev.txchat.core.spi.ChatStore;
 import dev.txchat.core.spi.ChatStoreTransaction;
 import dev.txchat.core.spi.ConversationKey;
 import dev.txchat.core.spi.ConversationQuery;
+import dev.txchat.core.spi.FeedRecord;
 import dev.txchat.core.spi.NewConversation;
 import dev.txchat.core.spi.NewStoredMessage;
 import dev.txchat.core.spi.Stored;
@@ -36,6 +37,7 @@ final class InterceptingChatStore implements ChatStore {
 
     private final ChatStore delegate;
     private final AtomicReference<Runnable> afterFindLive = new AtomicReference<>();
+    private final AtomicReference<Runnable> afterFeedAppend = new AtomicReference<>();
 
     InterceptingChatStore(ChatStore delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -44,6 +46,21 @@ final class InterceptingChatStore implements ChatStore {
     /** Runs {@code hook} once, in the calling unit of work, after the next lookup that finds a live conversation. */
     void afterFindingLive(Runnable hook) {
         afterFindLive.set(hook);
+    }
+
+    /**
+     * Runs {@code hook} in every unit of work right after it appended to the change feed
+     * (its entries have their insertion numbers, it has not committed), until set to null:
+     * the feed tests pause writers there so that they commit out of insertion order, and
+     * throw there to roll a unit of work back after its append.
+     */
+    void afterAppendingToFeed(Runnable hook) {
+        afterFeedAppend.set(hook);
+    }
+
+    @Override
+    public AutoCloseable onFeedAppended(Runnable wakeUp) {
+        return delegate.onFeedAppended(wakeUp);
     }
 
     @Override
@@ -148,6 +165,50 @@ final class InterceptingChatStore implements ChatStore {
         @Override
         public boolean runAfterOuterCommit(Runnable action) {
             return tx.runAfterOuterCommit(action);
+        }
+
+        @Override
+        public void appendToFeed(List<FeedRecord> records) {
+            tx.appendToFeed(records);
+            Runnable hook = afterFeedAppend.get();
+            if (hook != null) {
+                hook.run();
+            }
+        }
+
+        @Override
+        public int sequenceFeed(int max) {
+            return tx.sequenceFeed(max);
+        }
+
+        @Override
+        public long feedHead() {
+            return tx.feedHead();
+        }
+
+        @Override
+        public List<FeedRecord> readFeed(long after, int max) {
+            return tx.readFeed(after, max);
+        }
+
+        @Override
+        public long leaseSubscription(String name, String owner, Instant now, Instant leaseUntil) {
+            return tx.leaseSubscription(name, owner, now, leaseUntil);
+        }
+
+        @Override
+        public boolean advanceSubscription(String name, String owner, long position, Instant leaseUntil) {
+            return tx.advanceSubscription(name, owner, position, leaseUntil);
+        }
+
+        @Override
+        public void releaseSubscription(String name, String owner) {
+            tx.releaseSubscription(name, owner);
+        }
+
+        @Override
+        public int pruneFeed(Instant committedBefore, int max) {
+            return tx.pruneFeed(committedBefore, max);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.txchat.core.internal;
 
 import dev.txchat.core.ValidationException;
+import java.text.Normalizer;
 
 /**
  * Argument checks that turn bad input into a {@link ValidationException} naming the field.
@@ -48,6 +49,10 @@ public final class Checks {
         if (hasInvisibleFormatting(trimmed)) {
             // "acme" and "acme\u200B" would look alike and be two organizations
             throw ValidationException.of(field, "must not contain invisible or text-reordering characters");
+        }
+        if (!Normalizer.isNormalized(trimmed, Normalizer.Form.NFC)) {
+            // "café" typed precomposed or as "cafe" + U+0301 would be two ids that look the same
+            throw ValidationException.of(field, "must be in Unicode normalization form C (NFC)");
         }
         if (CardNumbers.contains(trimmed)) {
             throw ValidationException.of(field, "must not contain a card number");
@@ -104,9 +109,10 @@ public final class Checks {
             return true;
         }
         switch (Character.getType(cp)) {
+            // not UNASSIGNED: this JVM's Unicode may predate a character (🫠 is Unicode 14)
             case Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
                  Character.FORMAT, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK,
-                 Character.UNASSIGNED, Character.PRIVATE_USE -> {
+                 Character.PRIVATE_USE -> {
                 return true;
             }
             default -> {
@@ -142,17 +148,36 @@ public final class Checks {
             int cp = id.codePointAt(i);
             int next = i + Character.charCount(cp) < id.length() ? id.codePointAt(i + Character.charCount(cp)) : -1;
             boolean emojiJoiner = cp == ZERO_WIDTH_JOINER && isPictographic(previous) && isPictographic(next);
-            if (!emojiJoiner && (Character.getType(cp) == Character.FORMAT
+            boolean emojiPresentation = (cp == 0xFE0E || cp == 0xFE0F) && isPictographic(previous);
+            if (!emojiJoiner && !emojiPresentation && (Character.getType(cp) == Character.FORMAT
                     || (Character.isSpaceChar(cp) && cp != ' ')
-                    || (isInvisible(cp) && Character.getType(cp) != Character.NON_SPACING_MARK && cp != ' '))) {
+                    || isDefaultIgnorableMark(cp)
+                    || (isInvisible(cp) && !isMark(cp) && cp != ' ')
+                    || (previous == -1 && isMark(cp)))) {
                 return true;
             }
-            if (Character.getType(cp) != Character.NON_SPACING_MARK) {
+            if (!isMark(cp)) {
                 previous = cp; // variation selectors (VS16) sit between an emoji and its joiner
             }
             i += Character.charCount(cp);
         }
         return false;
+    }
+
+    private static boolean isMark(int cp) {
+        int type = Character.getType(cp);
+        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK;
+    }
+
+    /**
+     * Marks that change nothing visible: combining grapheme joiner, variation selectors,
+     * Mongolian free variation selectors, Khmer inherent vowels. {@code acme} followed by one
+     * of them looks exactly like {@code acme}.
+     */
+    private static boolean isDefaultIgnorableMark(int cp) {
+        return cp == 0x034F || cp == 0x17B4 || cp == 0x17B5 || (cp >= 0x180B && cp <= 0x180F)
+                || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);
     }
 
     private static final int ZERO_WIDTH_JOINER = 0x200D;

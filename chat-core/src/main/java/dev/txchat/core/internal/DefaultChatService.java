@@ -46,6 +46,9 @@ import dev.txchat.core.spi.StoredConversation;
 import dev.txchat.core.spi.TransactionDirectory;
 import dev.txchat.core.spi.TransactionInfo;
 import dev.txchat.core.spi.WalletOwner;
+import dev.txchat.core.Audience;
+import dev.txchat.core.ChatFeed;
+import dev.txchat.core.spi.FeedRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +56,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -74,10 +79,11 @@ public final class DefaultChatService implements ChatService {
     /** Created on first use: the store's secret needs a database round trip. */
     private volatile Cursors cursors;
     private volatile boolean closed;
+    private final DefaultChatFeed feed;
 
     public DefaultChatService(ChatStore store, TransactionDirectory directory, AccessPolicy accessPolicy,
                               ContentPolicy contentPolicy, Clock clock, List<ChatEventListener> listeners,
-                              Duration listenerTimeout, byte[] cursorSecret) {
+                              Duration listenerTimeout, byte[] cursorSecret, FeedOptions feedOptions) {
         this.store = store;
         this.directory = directory;
         this.accessPolicy = accessPolicy;
@@ -85,6 +91,7 @@ public final class DefaultChatService implements ChatService {
         this.clock = clock;
         this.events = new EventDispatcher(listeners, listenerTimeout);
         this.cursorSecret = cursorSecret == null ? null : cursorSecret.clone();
+        this.feed = new DefaultChatFeed(store, clock, feedOptions);
         if (this.cursorSecret != null) {
             this.cursors = new Cursors(this.cursorSecret);
         }
@@ -108,10 +115,24 @@ public final class DefaultChatService implements ChatService {
     }
 
     @Override
+    public ChatFeed feed() {
+        return feed;
+    }
+
+    @Override
     public void close() {
         closed = true;
+        // calls already inside commit and publish their events before delivery stops
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        feed.close();
         events.close();
     }
+
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     // ---- starting conversations -----------------------------------------------------------------
 
@@ -141,7 +162,7 @@ public final class DefaultChatService implements ChatService {
                 events.add(new ChatEvent.MessagePosted(conversation.id(),
                         new ParticipantMessage(message.value(), staff), actor));
             }
-            return new Outcome<>(stored.conversation(), events);
+            return new Outcome<>(stored.conversation(), events, audience(stored.conversation()));
         });
     }
 
@@ -157,7 +178,9 @@ public final class DefaultChatService implements ChatService {
         Content content = content(Checks.notNull(request.message(), "message"));
         authorize(actor, ChatAction.OPEN_TRANSACTION_CHAT);
 
-        TransactionInfo info = directory.find(transactionId)
+        Optional<TransactionInfo> found = directory.find(transactionId);
+        // a directory that answers null instead of Optional.empty() knows nothing either
+        TransactionInfo info = (found == null ? Optional.<TransactionInfo>empty() : found)
                 .orElseThrow(() -> new NotFoundException("transaction not found"));
         WalletOwner owner = walletOwner(info, businessUser);
         Map<String, String> details = TicketDetails.sanitize(info.details());
@@ -183,7 +206,11 @@ public final class DefaultChatService implements ChatService {
                     .filter(c -> c.id().equals(id))
                     .findFirst()
                     .orElseThrow();
-            return new Outcome<>(new TransactionChat(withConversations, current, posted, live.created()), events);
+            // the opener sees the other chats of the ticket only if it may view chats at all
+            TransactionTicket visibleTicket = accessPolicy.permits(actor, ChatAction.VIEW)
+                    ? withConversations : withConversations.withConversations(List.of(current));
+            return new Outcome<>(new TransactionChat(visibleTicket, current, posted, live.created()), events,
+                    audience(current));
         });
     }
 
@@ -265,7 +292,7 @@ public final class DefaultChatService implements ChatService {
         return run(tx -> {
             Optional<StoredConversation> live = tx.findLiveConversation(liveKey);
             if (live.isPresent()) {
-                return new Outcome<>(live.get().conversation(), List.of());
+                return new Outcome<>(live.get().conversation(), List.of(), null);
             }
             Instant now = now();
             Conversation fresh = new Conversation(ConversationId.random(), ConversationKind.ACCOUNT, null, null,
@@ -276,7 +303,7 @@ public final class DefaultChatService implements ChatService {
             List<ChatEvent> events = stored.created()
                     ? List.of(new ChatEvent.ConversationStarted(stored.value().conversation(), actor))
                     : List.of();
-            return new Outcome<>(stored.value().conversation(), events);
+            return new Outcome<>(stored.value().conversation(), events, audience(stored.value().conversation()));
         });
     }
 
@@ -355,7 +382,8 @@ public final class DefaultChatService implements ChatService {
         if (own.isEmpty()) {
             throw notFound;
         }
-        return ticket.withConversations(own);
+        // the ledger's details are context for staff (they may hold risk or compliance notes)
+        return new TransactionTicket(ticket.id(), ticket.transactionId(), Map.of(), ticket.createdAt(), own);
     }
 
     // ---- writing --------------------------------------------------------------------------------
@@ -380,7 +408,7 @@ public final class DefaultChatService implements ChatService {
             if (stored.created()) {
                 events.add(new ChatEvent.MessagePosted(id, posted, actor));
             }
-            return new Outcome<>(posted, events);
+            return new Outcome<>(posted, events, audience(conversation));
         });
     }
 
@@ -393,13 +421,13 @@ public final class DefaultChatService implements ChatService {
 
         return run(tx -> {
             Instant now = now();
-            visible(tx, actor, id, true);
+            Conversation conversation = visible(tx, actor, id, true).conversation();
             // a side never marks its own messages read: read state belongs to the reader's side
             int marked = sentBy == actor.type() ? 0 : tx.markRead(id, sentBy, now);
             ReadReceipt receipt = new ReadReceipt(id, marked, now);
             List<ChatEvent> events = marked == 0
                     ? List.of() : List.of(new ChatEvent.MessagesRead(id, sentBy, receipt, actor));
-            return new Outcome<>(receipt, events);
+            return new Outcome<>(receipt, events, audience(conversation));
         });
     }
 
@@ -411,11 +439,11 @@ public final class DefaultChatService implements ChatService {
 
         run(tx -> {
             Instant now = now();
-            found(tx.lockConversation(id), id);
+            Conversation conversation = found(tx.lockConversation(id), id).conversation();
             boolean deleted = tx.markDeleted(id, now);
             List<ChatEvent> events = deleted
                     ? List.of(new ChatEvent.ConversationDeleted(id, now, actor)) : List.of();
-            return new Outcome<>(Boolean.TRUE, events);
+            return new Outcome<>(Boolean.TRUE, events, audience(conversation));
         });
     }
 
@@ -434,7 +462,7 @@ public final class DefaultChatService implements ChatService {
             Conversation conversation = manageable(tx, id);
             List<ChatEvent> events = new ArrayList<>();
             Participant participant = ensureActive(tx, conversation, who, now, actor, events);
-            return new Outcome<>(participant, events);
+            return new Outcome<>(participant, events, audience(withParticipant(conversation, participant)));
         });
     }
 
@@ -447,11 +475,12 @@ public final class DefaultChatService implements ChatService {
 
         run(tx -> {
             Instant now = now();
-            manageable(tx, id);
+            Conversation conversation = manageable(tx, id);
             Participant removed = tx.removeParticipant(id, participant, now)
                     .orElseThrow(() -> new NotFoundException(
                             "participant " + participant + " is not an active member of conversation " + id));
-            return new Outcome<>(Boolean.TRUE, List.of(new ChatEvent.ParticipantRemoved(id, removed, actor)));
+            return new Outcome<>(Boolean.TRUE, List.of(new ChatEvent.ParticipantRemoved(id, removed, actor)),
+                    audience(withoutParticipant(conversation, removed)));
         });
     }
 
@@ -629,6 +658,19 @@ public final class DefaultChatService implements ChatService {
         if (Checks.hasBidiControl(body)) {
             throw ValidationException.of("body", Checks.BIDI_MESSAGE);
         }
+        if (Checks.hasControlOrLoneSurrogate(body, true)) {
+            throw ValidationException.of("body",
+                    "must not contain control characters other than newline and tab, nor unpaired surrogates");
+        }
+        if (body.length() > MAX_STORED_BODY_CHARS) {
+            throw ValidationException.of("body", "must be at most " + MAX_STORED_BODY_CHARS
+                    + " UTF-16 characters, whatever the content policy allows");
+        }
+        if (message.clientMessageId() != null && !message.clientMessageId().isEmpty()
+                && Checks.isBlankOrInvisible(message.clientMessageId())) {
+            // a blank id silently dropped would turn an idempotent retry into a duplicate
+            throw ValidationException.of("clientMessageId", "must not be blank; leave it null or empty for none");
+        }
         String clientMessageId = Checks.optionalId(message.clientMessageId(), "clientMessageId");
         return new Content(CardNumbers.mask(body), clientMessageId);
     }
@@ -686,20 +728,39 @@ public final class DefaultChatService implements ChatService {
 
     // ---- running units of work ------------------------------------------------------------------
 
+    private static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private Instant now() {
         // every store keeps microseconds; truncating here makes all of them read back what was written
-        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant now = clock.instant();
+        if (now.isBefore(EARLIEST) || now.isAfter(LATEST)) {
+            throw new IllegalStateException("the clock reads " + now + ", outside the years 1900 to 9999 txchat stores");
+        }
+        return now.truncatedTo(ChronoUnit.MICROS);
     }
 
     /** Runs a writing unit of work, then tells the listeners what it committed. */
     private <T> T run(Function<ChatStoreTransaction, Outcome<T>> work) {
-        ensureOpen();
+        enter();
+        try {
+            return runEntered(work);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private <T> T runEntered(Function<ChatStoreTransaction, Outcome<T>> work) {
         long[] slot = {EventDispatcher.NO_SLOT};
         boolean[] deferred = {false};
         Outcome<T> outcome;
         try {
             outcome = store.inTransaction(tx -> {
                 Outcome<T> result = work.apply(tx);
+                if (!result.events().isEmpty()) {
+                    // the last write, while the unit of work still holds the conversation's lock
+                    tx.appendToFeed(feedRecords(result.events(), result.audience(), now()));
+                }
                 // a retried attempt gives up the slot of the attempt before it
                 events.cancel(slot[0]);
                 slot[0] = EventDispatcher.NO_SLOT;
@@ -718,6 +779,9 @@ public final class DefaultChatService implements ChatService {
             events.cancel(slot[0]);
             throw e;
         }
+        if (!outcome.events().isEmpty()) {
+            feed.wakeLocalSubscribers();
+        }
         if (!deferred[0]) {
             events.publish(slot[0], outcome.events());
         }
@@ -725,19 +789,62 @@ public final class DefaultChatService implements ChatService {
     }
 
     private <T> T read(Function<ChatStoreTransaction, T> work) {
-        ensureOpen();
-        return store.inTransaction(work);
+        enter();
+        try {
+            return store.inTransaction(work);
+        } finally {
+            inFlight.decrementAndGet();
+        }
     }
 
-    private void ensureOpen() {
+    /** Counts a call in, unless the service is closed; close() waits for the counted ones. */
+    private void enter() {
+        inFlight.incrementAndGet();
         if (closed) {
+            inFlight.decrementAndGet();
             throw new IllegalStateException("this ChatService is closed");
         }
     }
 
-    /** What a unit of work returns: its result and the events to publish after commit. */
-    private record Outcome<T>(T value, List<ChatEvent> events) {
+    /**
+     * What a unit of work returns: its result, the events to publish after commit, and who
+     * may see them (null when there are none).
+     */
+    private record Outcome<T>(T value, List<ChatEvent> events, Audience audience) {
     }
+
+    /** The feed audience of a conversation: its active business participants, and staff. */
+    private static Audience audience(Conversation conversation) {
+        Set<ParticipantRef> members = new HashSet<>();
+        for (Participant p : conversation.participants()) {
+            if (p.isActive() && p.type() == ParticipantType.BUSINESS) {
+                members.add(new ParticipantRef(ParticipantType.BUSINESS, p.userId(), p.organizationId()));
+            }
+        }
+        return new Audience(members, true);
+    }
+
+    private static Conversation withoutParticipant(Conversation conversation, Participant removed) {
+        List<Participant> participants = new ArrayList<>(conversation.participants());
+        participants.removeIf(p -> p.id().equals(removed.id()));
+        return new Conversation(conversation.id(), conversation.kind(), conversation.ticketId(),
+                conversation.transactionId(), conversation.organizationId(), conversation.subject(),
+                conversation.status(), conversation.createdAt(), participants);
+    }
+
+    /** The change-feed records of a unit of work's events, written in the same transaction. */
+    private static List<FeedRecord> feedRecords(List<ChatEvent> events, Audience audience, Instant at) {
+        String encodedAudience = FeedCodec.encode(audience);
+        List<FeedRecord> records = new ArrayList<>(events.size());
+        for (ChatEvent event : events) {
+            records.add(new FeedRecord(0, event.conversationId(), FeedCodec.type(event), FeedCodec.encode(event),
+                    encodedAudience, at));
+        }
+        return records;
+    }
+
+    /** Longest body any store holds the same way (H2's column; MariaDB's TEXT in 4-byte UTF-8). */
+    static final int MAX_STORED_BODY_CHARS = 16_000;
 
     private record Content(String body, String clientMessageId) {
     }

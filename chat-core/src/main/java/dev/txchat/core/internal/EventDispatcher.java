@@ -126,8 +126,12 @@ final class EventDispatcher {
                 }
             });
         } catch (RejectedExecutionException e) {
-            LOG.error("chat event queue is full ({} pending); dropped {} event(s); is a listener hung?",
-                    QUEUE_CAPACITY, batch.events().size());
+            if (executor.isShutdown()) {
+                LOG.warn("dropped {} chat event(s) committed after ChatService.close()", batch.events().size());
+            } else {
+                LOG.error("chat event queue is full ({} pending); dropped {} event(s); is a listener hung?",
+                        QUEUE_CAPACITY, batch.events().size());
+            }
             batch.delivered().complete(null);
         }
     }

@@ -31,4 +31,18 @@ public interface ChatStore {
      * @return what {@code work} returned
      */
     <T> T inTransaction(Function<ChatStoreTransaction, T> work);
+
+    /**
+     * Registers {@code wakeUp} to be run soon after any node appends to the change feed, if
+     * this store can tell (PostgreSQL's {@code LISTEN/NOTIFY}); subscriptions then deliver
+     * within milliseconds instead of at their next poll. The default tells nothing and
+     * returns a no-op handle: subscriptions poll.
+     *
+     * @param wakeUp called from a store thread; must be quick
+     * @return closing it unregisters {@code wakeUp}
+     */
+    default AutoCloseable onFeedAppended(Runnable wakeUp) {
+        return () -> {
+        };
+    }
 }

@@ -158,4 +158,62 @@ public interface ChatStoreTransaction {
     default boolean runAfterOuterCommit(Runnable action) {
         return false;
     }
+
+    // ---- change feed -----------------------------------------------------------------------------
+
+    /**
+     * Appends entries to the change feed, in this unit of work: they exist only if it
+     * commits. Called while the unit of work holds the lock of the entries' conversation, so
+     * the store keeps each conversation's entries in the order they were appended by
+     * allocating an increasing insertion number here. The entries have no position yet.
+     *
+     * @param records the entries, in order; their {@code position} is ignored
+     */
+    void appendToFeed(java.util.List<FeedRecord> records);
+
+    /**
+     * Gives feed positions to committed entries that have none, in insertion order,
+     * continuing after the highest position given so far: at most {@code max}. Runs
+     * serialized with every other call of this method (a lock), so positions are given in
+     * one order, once, and a reader of positions never sees a gap fill in later.
+     *
+     * @return how many entries were given a position
+     */
+    int sequenceFeed(int max);
+
+    /** The highest feed position given so far, 0 if none. */
+    long feedHead();
+
+    /** Up to {@code max} sequenced entries with a position above {@code after}, by position. */
+    java.util.List<FeedRecord> readFeed(long after, int max);
+
+    /**
+     * Takes or renews the lease of the subscription {@code name} for {@code owner}, creating
+     * the subscription at the feed's head if it does not exist. The lease is taken when no
+     * one holds it, when {@code owner} does, or when the holder's lease ended before
+     * {@code now}.
+     *
+     * @return the subscription's checkpoint if {@code owner} holds the lease until
+     *         {@code leaseUntil}, or -1 if another owner holds it
+     */
+    long leaseSubscription(String name, String owner, Instant now, Instant leaseUntil);
+
+    /**
+     * Moves the checkpoint of {@code name} forward to {@code position} and renews the lease,
+     * if {@code owner} still holds it.
+     *
+     * @return false if {@code owner} no longer holds the lease (nothing changed)
+     */
+    boolean advanceSubscription(String name, String owner, long position, Instant leaseUntil);
+
+    /** Gives the lease of {@code name} up, if {@code owner} holds it. */
+    void releaseSubscription(String name, String owner);
+
+    /**
+     * Removes up to {@code max} sequenced entries committed before {@code committedBefore}
+     * that every subscription's checkpoint has passed.
+     *
+     * @return how many were removed
+     */
+    int pruneFeed(Instant committedBefore, int max);
 }

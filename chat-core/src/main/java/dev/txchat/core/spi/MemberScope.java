@@ -8,8 +8,10 @@ import java.util.Objects;
  * Restricts a conversation query to the conversations a business actor is in. A
  * conversation is in scope when one of its <em>active</em> BUSINESS participants either
  * <ul>
- *   <li>is the user: same {@code userId}, and the participant's organization is null or
- *       equal to {@code organizationId}; or</li>
+ *   <li>is the user: same {@code userId} and the same {@code organizationId} (both null,
+ *       or equal). A user is identified by both: the same user id in another organization,
+ *       or without one, is another person, exactly as transaction chats are keyed by
+ *       (transaction, user id, organization id); or</li>
  *   <li>is the user's whole organization: null {@code userId} and {@code organizationId}
  *       equal to the actor's (non-null) organization.</li>
  * </ul>
@@ -29,8 +31,7 @@ public record MemberScope(String userId, String organizationId) {
             return false;
         }
         if (p.userId() != null) {
-            return p.userId().equals(userId)
-                    && (p.organizationId() == null || p.organizationId().equals(organizationId));
+            return p.userId().equals(userId) && Objects.equals(p.organizationId(), organizationId);
         }
         return organizationId != null && organizationId.equals(p.organizationId());
     }

@@ -20,6 +20,14 @@ public final class Handles {
     private Handles() {
     }
 
+    static DefinedAttributeTemplateEngine templates() {
+        return TEMPLATES;
+    }
+
+    static ColonPrefixSqlParser parser() {
+        return PARSER;
+    }
+
     public static Query query(Handle handle, String sql) {
         Query query = handle.createQuery(sql);
         query.setTemplateEngine(TEMPLATES);

@@ -15,6 +15,7 @@ import dev.txchat.core.TransactionTicket;
 import dev.txchat.core.spi.ChatStoreTransaction;
 import dev.txchat.core.spi.ConversationKey;
 import dev.txchat.core.spi.ConversationQuery;
+import dev.txchat.core.spi.FeedRecord;
 import dev.txchat.core.spi.NewConversation;
 import dev.txchat.core.spi.NewStoredMessage;
 import dev.txchat.core.spi.Stored;
@@ -87,8 +88,113 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         if (!joined) {
             return false;
         }
-        handle.afterCommit(action);
+        List<Long> ids = List.copyOf(appendedFeedIds);
+        handle.afterCommit(() -> {
+            // a host that rolled back to a savepoint taken before this work still commits: the
+            // work is then gone, and its feed rows with it
+            if (ids.isEmpty() || stillCommitted(ids)) {
+                action.run();
+            }
+        });
         return true;
+    }
+
+    private boolean stillCommitted(List<Long> ids) {
+        long found = query(sql.countFeedIds).bindList("ids", ids).mapTo(Long.class).one();
+        return found == ids.size();
+    }
+
+    // ---- change feed ----------------------------------------------------------------------------
+
+    /** Ids of the feed rows this joined unit of work inserted, to check after the host's commit. */
+    private final List<Long> appendedFeedIds = new ArrayList<>();
+
+    @Override
+    public void appendToFeed(List<FeedRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        Update insert = update(sql.insertFeed(records.size()));
+        for (int i = 0; i < records.size(); i++) {
+            FeedRecord r = records.get(i);
+            insert.bind("aggregateid" + i, r.conversationId().toString())
+                    .bind("type" + i, r.type())
+                    .bind("payload" + i, r.payload())
+                    .bind("audience" + i, r.audience())
+                    .bind("committedAt" + i, Times.toMicros(r.committedAt()));
+        }
+        if (joined) {
+            appendedFeedIds.addAll(insert.executeAndReturnGeneratedKeys("id").mapTo(Long.class).list());
+        } else {
+            insert.execute();
+        }
+    }
+
+    @Override
+    public int sequenceFeed(int max) {
+        // the head row's lock makes sequencers take turns: positions are given once, in one order
+        long head = query(sql.lockFeedHead).mapTo(Long.class).one();
+        List<Long> pending = query(sql.selectUnsequenced).bind("max", max).mapTo(Long.class).list();
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        var batch = handle.prepareBatch(sql.sequenceEntry);
+        batch.setTemplateEngine(Handles.templates());
+        batch.setSqlParser(Handles.parser());
+        long position = head;
+        for (Long id : pending) {
+            batch.bind("position", ++position).bind("id", id).add();
+        }
+        batch.execute();
+        update(sql.advanceFeedHead).bind("position", position).execute();
+        return pending.size();
+    }
+
+    @Override
+    public long feedHead() {
+        return query(sql.selectFeedHead).mapTo(Long.class).one();
+    }
+
+    @Override
+    public List<FeedRecord> readFeed(long after, int max) {
+        return query(sql.readFeed).bind("after", after).bind("max", max)
+                .map((rs, ctx) -> new FeedRecord(rs.getLong("position"),
+                        ConversationId.parse(rs.getString("aggregateid")), rs.getString("type"),
+                        rs.getString("payload"), rs.getString("audience"), instant(rs, "committed_at")))
+                .list();
+    }
+
+    @Override
+    public long leaseSubscription(String name, String owner, Instant now, Instant leaseUntil) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("name", name);
+        params.put("position", feedHead());
+        insertIgnoringDuplicate(sql.insertSubscription, params);
+        int taken = update(sql.takeLease).bind("owner", owner).bind("leaseUntil", Times.toMicros(leaseUntil))
+                .bind("name", name).bind("now", Times.toMicros(now)).execute();
+        if (taken == 0) {
+            return -1;
+        }
+        return query(sql.selectSubscriptionPosition).bind("name", name).mapTo(Long.class).one();
+    }
+
+    @Override
+    public boolean advanceSubscription(String name, String owner, long position, Instant leaseUntil) {
+        return update(sql.advanceSubscription).bind("position", position)
+                .bind("leaseUntil", Times.toMicros(leaseUntil)).bind("name", name).bind("owner", owner)
+                .execute() == 1;
+    }
+
+    @Override
+    public void releaseSubscription(String name, String owner) {
+        update(sql.releaseSubscription).bind("name", name).bind("owner", owner).execute();
+    }
+
+    @Override
+    public int pruneFeed(Instant committedBefore, int max) {
+        Long slowest = query(sql.slowestSubscription).mapTo(Long.class).findOne().orElse(null);
+        return update(sql.pruneFeed).bind("passed", slowest == null ? Long.MAX_VALUE : slowest)
+                .bind("before", Times.toMicros(committedBefore)).bind("max", max).execute();
     }
 
     // ---- tickets ------------------------------------------------------------------------------

@@ -36,6 +36,26 @@ public final class Sql {
     final String insertSecret;
     final String selectSecret;
 
+    final String feed;
+    final String feedHead;
+    final String feedSubscriptions;
+    final String lockFeedHead;
+    final String selectFeedHead;
+    final String selectUnsequenced;
+    final String sequenceEntry;
+    final String advanceFeedHead;
+    final String readFeed;
+    final String insertSubscription;
+    final String takeLease;
+    final String selectSubscriptionPosition;
+    final String advanceSubscription;
+    final String releaseSubscription;
+    final String slowestSubscription;
+    final String pruneFeed;
+    final String countFeedIds;
+    /** The channel PostgreSQL notifies when entries are appended (see the V003 trigger). */
+    public final String feedChannel;
+
     final String insertConversation;
     final String selectConversationIdByLiveKey;
     final String selectConversationByLiveKey;
@@ -84,6 +104,37 @@ public final class Sql {
         insertSecret = insertIgnoringDuplicates(secrets, "name, secret, created_at", ":name, :secret, :createdAt")
                 .replace("id = id", "name = name");
         selectSecret = "SELECT secret FROM " + secrets + " WHERE name = :name";
+
+        feed = prefix + "feed";
+        feedHead = prefix + "feed_head";
+        feedSubscriptions = prefix + "feed_subscriptions";
+        feedChannel = prefix + "feed";
+        lockFeedHead = "SELECT position FROM " + feedHead + " WHERE id = 1 FOR UPDATE";
+        selectFeedHead = "SELECT position FROM " + feedHead + " WHERE id = 1";
+        selectUnsequenced = "SELECT id FROM " + feed + " WHERE position IS NULL ORDER BY id LIMIT :max";
+        sequenceEntry = "UPDATE " + feed + " SET position = :position WHERE id = :id AND position IS NULL";
+        advanceFeedHead = "UPDATE " + feedHead + " SET position = :position WHERE id = 1";
+        readFeed = "SELECT position, aggregateid, type, payload, audience, committed_at FROM " + feed
+                + " WHERE position > :after ORDER BY position LIMIT :max";
+        insertSubscription = insertIgnoringDuplicates(feedSubscriptions, "name, position, owner, lease_until",
+                ":name, :position, NULL, NULL").replace("id = id", "name = name");
+        takeLease = "UPDATE " + feedSubscriptions + " SET owner = :owner, lease_until = :leaseUntil"
+                + " WHERE name = :name AND (owner IS NULL OR owner = :owner OR lease_until < :now)";
+        selectSubscriptionPosition = "SELECT position FROM " + feedSubscriptions + " WHERE name = :name";
+        advanceSubscription = "UPDATE " + feedSubscriptions + " SET position = GREATEST(position, :position),"
+                + " lease_until = :leaseUntil WHERE name = :name AND owner = :owner";
+        releaseSubscription = "UPDATE " + feedSubscriptions + " SET owner = NULL, lease_until = NULL"
+                + " WHERE name = :name AND owner = :owner";
+        slowestSubscription = "SELECT MIN(position) FROM " + feedSubscriptions;
+        countFeedIds = "SELECT COUNT(*) FROM " + feed + " WHERE id IN (<ids>)";
+        String prunable = " WHERE position IS NOT NULL AND position <= :passed AND committed_at < :before";
+        pruneFeed = switch (dialect) {
+            // PostgreSQL has no DELETE ... LIMIT
+            case POSTGRESQL -> "DELETE FROM " + feed + " WHERE id IN (SELECT id FROM " + feed + prunable
+                    + " ORDER BY position LIMIT :max)";
+            case MARIADB -> "DELETE FROM " + feed + prunable + " ORDER BY position LIMIT :max";
+            case H2 -> "DELETE FROM " + feed + prunable + " FETCH FIRST :max ROWS ONLY";
+        };
 
         insertConversation = insertIgnoringDuplicates(conversations,
                 "id, kind, ticket_id, transaction_id, organization_id, subject, status, live_key, created_at,"
@@ -154,6 +205,18 @@ public final class Sql {
     private static String prefixed(String alias, List<String> columns) {
         return columns.stream().map(c -> alias + "." + c + " AS " + alias + "_" + c)
                 .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** Inserts {@code rows} feed entries in one statement; parameters suffixed by the row index. */
+    String insertFeed(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(feed)
+                .append(" (aggregatetype, aggregateid, type, payload, audience, committed_at) VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append("('conversation', :aggregateid").append(i).append(", :type").append(i)
+                    .append(", :payload").append(i).append(", :audience").append(i).append(", :committedAt").append(i)
+                    .append(')');
+        }
+        return sql.toString();
     }
 
     /** Validates a table prefix. */
@@ -304,7 +367,7 @@ public final class Sql {
         }
         MemberScope member = query.member();
         if (member != null) {
-            // exactly MemberScope.admits: the user itself (in no or its own organization), or its whole organization
+            // exactly MemberScope.admits: the user itself (same user and organization), or its whole organization
             sql.append(" AND EXISTS (SELECT 1 FROM ").append(participants)
                     .append(" mp WHERE mp.conversation_id = c.id AND mp.left_at IS NULL")
                     .append(" AND mp.participant_type = 'BUSINESS' AND (");
@@ -312,8 +375,7 @@ public final class Sql {
             if (member.organizationId() == null) {
                 sql.append("mp.user_id = :memberUserId AND mp.organization_id IS NULL");
             } else {
-                sql.append("(mp.user_id = :memberUserId AND (mp.organization_id IS NULL")
-                        .append(" OR mp.organization_id = :memberOrganizationId))")
+                sql.append("(mp.user_id = :memberUserId AND mp.organization_id = :memberOrganizationId)")
                         .append(" OR (mp.user_id IS NULL AND mp.organization_id = :memberOrganizationId)");
                 params.put("memberOrganizationId", member.organizationId());
             }
