@@ -96,8 +96,15 @@ class CardNumbersFalsePositiveTest {
         assertThat(changed).isEmpty();
     }
 
+    /**
+     * The generated corpus. Masked on purpose, and bounded here: valid IBANs whose digits, read in
+     * the IBAN's printed groups of four or as the whole BBAN, hold a card (a card wrapped in an
+     * IBAN with computed check digits is masked, so real IBANs that happen to hold one are too),
+     * USPS numbers grouped by four one of whose four-group windows is a card, and sentences made
+     * of those. Every other category stays at 0.
+     */
     @Test
-    void theGeneratedCorpusIsNeverChangedExceptTimestampsThatAreCardNumbers() {
+    void theGeneratedCorpusIsChangedOnlyWithinMeasuredBounds() {
         Random random = new Random(SEED);
         Map<String, Supplier<String>> categories = new LinkedHashMap<>();
         categories.put("IBANs", () -> iban(random));
@@ -120,6 +127,7 @@ class CardNumbersFalsePositiveTest {
         }
         int total = 0;
         List<String> changed = new ArrayList<>();
+        Map<String, Integer> changedPerCategory = new LinkedHashMap<>();
         for (Map.Entry<String, Supplier<String>> category : categories.entrySet()) {
             int before = changed.size();
             for (int i = 0; i < perCategory; i++) {
@@ -129,12 +137,14 @@ class CardNumbersFalsePositiveTest {
                 }
             }
             total += perCategory;
-            System.out.println("masking: false positives " + (changed.size() - before) + " / " + perCategory
-                    + " generated " + category.getKey());
+            changedPerCategory.put(category.getKey(), changed.size() - before);
+            System.out.printf(Locale.ROOT, "masking: false positives %d / %d generated %s (%.2f%%)%n",
+                    changed.size() - before, perCategory, category.getKey(), 100.0 * (changed.size() - before) / perCategory);
         }
-        System.out.println("masking: false positives " + changed.size() + " / " + total
-                + " generated corpus lines (seed " + SEED + ", without epoch timestamps)");
-        assertThat(changed).isEmpty();
+        System.out.printf(Locale.ROOT, "masking: false positives %d / %d generated corpus lines (seed %d, without epoch"
+                + " timestamps; %.2f%%)%n", changed.size(), total, SEED, 100.0 * changed.size() / total);
+        changedPerCategory.forEach((category, count) -> assertThat(count).as(category)
+                .isLessThanOrEqualTo(GENERATED_BOUNDS.getOrDefault(category, 0)));
 
         // two or three amounts joined by ", ": "EUR 678,31, 780 747,82" is one run of 13 digits to
         // the rules (any grouping, any separators), and an attacker can write a card exactly so
@@ -172,23 +182,28 @@ class CardNumbersFalsePositiveTest {
         assertThat(maskedStamps.size()).isLessThanOrEqualTo(stamps / 500);
     }
 
+    /** Upper bounds of the generated categories that are not 0 (the figures are exact for the fixed seed). */
+    private static final Map<String, Integer> GENERATED_BOUNDS = Map.of(
+            "IBANs", 1_200, "tracking numbers", 280, "mixed sentences", 380);
+
     /**
-     * Look-alikes no rule can tell from a card, measured so the README can state them: a UK
-     * sort code typed right before the account number, Brazilian CNPJs, and plain random
-     * 16-digit numbers (the base rate of prefix, length and Luhn).
+     * Look-alikes no rule can tell from a card, measured so the README can state them: Brazilian
+     * CNPJs, and plain random 16-digit numbers (the base rate of prefix, length and Luhn). A UK
+     * sort code typed right before the account number, once here, is now told apart by its shape
+     * ({@link #lookAlikeIdentifiersAreMeasured}).
      */
     @Test
     void inherentlyAmbiguousNumbersAreMeasured() {
         Random random = new Random(SEED);
         int n = 20_000;
-        int sortCodes = 0;
         int cnpjs = 0;
         int sixteen = 0;
         for (int i = 0; i < n; i++) {
-            String sortCode = digits(random, 2) + "-" + digits(random, 2) + "-" + digits(random, 2) + " " + digits(random, 8);
-            if (CardNumbers.contains(sortCode)) {
-                sortCodes++;
-            }
+            // drawn as before, so the figures below stay comparable
+            digits(random, 2);
+            digits(random, 2);
+            digits(random, 2);
+            digits(random, 8);
             String base = digits(random, 8) + "0001";
             String cnpj = base + cnpjCheck(base + cnpjCheck(base));
             cnpj = cnpj.substring(0, 2) + "." + cnpj.substring(2, 5) + "." + cnpj.substring(5, 8) + "/"
@@ -200,13 +215,67 @@ class CardNumbersFalsePositiveTest {
                 sixteen++;
             }
         }
-        System.out.printf(Locale.ROOT, "masking: ambiguous %d / %d UK sort code + account typed together"
-                + " (dd-dd-dd dddddddd)%n", sortCodes, n);
         System.out.printf(Locale.ROOT, "masking: ambiguous %d / %d Brazilian CNPJs (dd.ddd.ddd/dddd-dd)%n", cnpjs, n);
         System.out.printf(Locale.ROOT, "masking: base rate %d / %d random 16-digit numbers (%.1f%%)%n", sixteen, n,
                 100.0 * sixteen / n);
         assertThat(sixteen).isBetween(n / 40, n / 10);
     }
+
+    /**
+     * Identifiers of other kinds that pass Luhn or hold a card-length run, each generated with its
+     * own fixed seed: IMEIs after the word IMEI, EAN-13 barcodes after SKU/EAN/GTIN/barcode, Amazon
+     * order numbers, a UK sort code or a US routing number typed right before the account number,
+     * dashless UUIDs, Chinese resident ids, South African id numbers, and valid IBANs of every
+     * registry country whose BBAN is all digits (the formats in which a card can hide).
+     */
+    @Test
+    void lookAlikeIdentifiersAreMeasured() {
+        Map<String, java.util.function.Function<Random, String>> kinds = new LinkedHashMap<>();
+        kinds.put("IMEIs after the word IMEI", CardNumbersFalsePositiveTest::imeiMention);
+        kinds.put("EAN-13 barcodes after SKU/EAN/GTIN/barcode", CardNumbersFalsePositiveTest::eanMention);
+        kinds.put("Amazon order numbers (ddd-ddddddd-ddddddd)", CardNumbersFalsePositiveTest::amazonOrder);
+        kinds.put("UK sort code + account typed together (dd-dd-dd dddddddd)", CardNumbersFalsePositiveTest::sortCodeAndAccount);
+        kinds.put("US routing + account typed together (9 + 9 digits)", CardNumbersFalsePositiveTest::routingAndAccount);
+        kinds.put("dashless UUIDs (32 hex digits)", CardNumbersFalsePositiveTest::dashlessUuid);
+        kinds.put("Chinese resident id numbers (18 characters)", CardNumbersFalsePositiveTest::chineseId);
+        kinds.put("South African id numbers (13 digits)", CardNumbersFalsePositiveTest::southAfricanId);
+        kinds.put("valid IBANs with an all-digit BBAN, compact or grouped", CardNumbersFalsePositiveTest::numericIban);
+        kinds.put("HTML and Markdown messages with amounts, dates and phone numbers", CardNumbersFalsePositiveTest::markup);
+        int n = 20_000;
+        Map<String, Integer> changed = new LinkedHashMap<>();
+        long seed = SEED;
+        for (Map.Entry<String, java.util.function.Function<Random, String>> kind : kinds.entrySet()) {
+            Random random = new Random(++seed);
+            int count = 0;
+            for (int i = 0; i < n; i++) {
+                String line = kind.getValue().apply(random);
+                if (!CardNumbers.mask(line).equals(line)) {
+                    count++;
+                }
+            }
+            changed.put(kind.getKey(), count);
+            System.out.printf(Locale.ROOT, "masking: false positives %d / %d generated %s (%.2f%%)%n", count, n,
+                    kind.getKey(), 100.0 * count / n);
+        }
+        LOOK_ALIKE_BOUNDS.forEach((kind, bound) -> assertThat(changed.get(kind)).as(kind).isLessThanOrEqualTo(bound));
+    }
+
+    /**
+     * Upper bounds of {@link #lookAlikeIdentifiersAreMeasured}, a little above the figures (exact
+     * for the fixed seeds). 0 where a keyword or shape rule tells the identifier apart; the rest
+     * is the residue of rules that cannot spare them without sparing a card typed the same way.
+     */
+    private static final Map<String, Integer> LOOK_ALIKE_BOUNDS = Map.of(
+            "IMEIs after the word IMEI", 0,
+            "EAN-13 barcodes after SKU/EAN/GTIN/barcode", 0,
+            "Amazon order numbers (ddd-ddddddd-ddddddd)", 0,
+            "UK sort code + account typed together (dd-dd-dd dddddddd)", 0,
+            "US routing + account typed together (9 + 9 digits)", 0,
+            "dashless UUIDs (32 hex digits)", 0,
+            "Chinese resident id numbers (18 characters)", 1_150,       // ids ending in a digit: 18-digit cards
+            "South African id numbers (13 digits)", 7_800,              // Luhn check digit; born 1940-69: Visa/Maestro-13
+            "valid IBANs with an all-digit BBAN, compact or grouped", 1_600, // a card in printed groups or the BBAN
+            "HTML and Markdown messages with amounts, dates and phone numbers", 60);
 
     // ---- the hand-written corpus ------------------------------------------------------------------
 
@@ -441,6 +510,116 @@ class CardNumbersFalsePositiveTest {
             case 1 -> iban(random) + " — or call " + phone(random);
             case 2 -> trackingNumber(random) + " / " + cardMention(random);
             default -> identifier(random) + ". Sent " + dateTime(random) + ", call " + phone(random);
+        };
+    }
+
+    static String imeiMention(Random random) {
+        String body = pick(random, "35", "86", "01", "49", "44", "45", "99", "30", "33", "50", "51", "52", "53", "54",
+                "91", "98") + digits(random, 12);
+        String imei = body + CardNumbersPropertiesTest.luhnDigit(body);
+        return switch (random.nextInt(6)) {
+            case 0 -> "IMEI " + imei;
+            case 1 -> "IMEI: " + imei;
+            case 2 -> "imei#" + imei;
+            case 3 -> "my phone's IMEI is " + imei + ", it was stolen";
+            case 4 -> "IMEI " + imei.substring(0, 2) + "-" + imei.substring(2, 8) + "-" + imei.substring(8, 14) + "-"
+                    + imei.substring(14);
+            default -> "Device blocked (IMEI " + imei + ")";
+        };
+    }
+
+    static String eanMention(Random random) {
+        String body = (1 + random.nextInt(9)) + digits(random, 11);
+        int sum = 0;
+        for (int i = 0; i < 12; i++) {
+            sum += (body.charAt(i) - '0') * (i % 2 == 0 ? 1 : 3);
+        }
+        String ean = body + (10 - sum % 10) % 10;
+        return pick(random, "SKU " + ean, "EAN: " + ean, "GTIN " + ean, "barcode " + ean, "EAN-13 " + ean,
+                "scanned barcode: " + ean + " (qty 2)", "sku=" + ean);
+    }
+
+    static String amazonOrder(Random random) {
+        String order = pick(random, "111", "112", "113", "114", "171", "202", "203", "204", "205", "206", "249", "250",
+                "302", "303", "304", "305", "306", "402", "403", "404", "405", "406", "407", "408", "503", "649")
+                + "-" + digits(random, 7) + "-" + digits(random, 7);
+        return pick(random, "Amazon order " + order, "order #" + order + " never arrived", order);
+    }
+
+    static String sortCodeAndAccount(Random random) {
+        String both = digits(random, 2) + "-" + digits(random, 2) + "-" + digits(random, 2) + " " + digits(random, 8);
+        return pick(random, both, "pay to " + both + " please", "Sort code and account: " + both);
+    }
+
+    static String routingAndAccount(Random random) {
+        String both = nonZero(random, 9) + " " + nonZero(random, 9);
+        return pick(random, both, "wire to " + both + " (routing, account)", "ACH " + both);
+    }
+
+    static String dashlessUuid(Random random) {
+        String uuid = new UUID(random.nextLong(), random.nextLong()).toString().replace("-", "");
+        if (random.nextBoolean()) {
+            uuid = uuid.toUpperCase(Locale.ROOT);
+        }
+        return pick(random, uuid, "trace " + uuid + " failed", "id=" + uuid + ";");
+    }
+
+    static String chineseId(Random random) {
+        String region = pick(random, "110101", "310104", "440106", "440304", "510107", "500101", "330106", "420102",
+                "410105", "430102", "450102", "460105", "610113", "620102", "650102", "320102", "370102", "210102",
+                "810000", "820000");
+        LocalDateTime born = LocalDateTime.of(1950, 1, 1, 0, 0).plusDays(random.nextInt(60 * 365));
+        String body = region + born.format(DateTimeFormatter.ofPattern("yyyyMMdd", Locale.ROOT)) + digits(random, 3);
+        int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+        int sum = 0;
+        for (int i = 0; i < 17; i++) {
+            sum += (body.charAt(i) - '0') * weights[i];
+        }
+        String id = body + "10X98765432".charAt(sum % 11);
+        return pick(random, id, "身份证号 " + id, "ID " + id + " verified", "身份证号码：" + id);
+    }
+
+    static String southAfricanId(Random random) {
+        LocalDateTime born = LocalDateTime.of(1940, 1, 1, 0, 0).plusDays(random.nextInt(65 * 365));
+        String body = born.format(DateTimeFormatter.ofPattern("yyMMdd", Locale.ROOT)) + digits(random, 4)
+                + random.nextInt(2) + "8";
+        String id = body + CardNumbersPropertiesTest.luhnDigit(body);
+        return pick(random, id, "ID number " + id, "SA ID: " + id + ", please verify");
+    }
+
+    /** A valid IBAN of a registry country whose BBAN is all digits, compact, lower case or grouped. */
+    static String numericIban(Random random) {
+        String[] format = pick(random, new String[] {"DE", "18"}, new String[] {"AT", "16"}, new String[] {"BE", "12"},
+                new String[] {"ES", "20"}, new String[] {"PL", "24"}, new String[] {"SE", "20"}, new String[] {"NO", "11"},
+                new String[] {"DK", "14"}, new String[] {"FI", "14"}, new String[] {"PT", "21"}, new String[] {"HU", "24"},
+                new String[] {"CZ", "20"}, new String[] {"SK", "20"}, new String[] {"HR", "17"}, new String[] {"SI", "15"},
+                new String[] {"LT", "16"}, new String[] {"EE", "16"}, new String[] {"IS", "22"}, new String[] {"IL", "19"},
+                new String[] {"AE", "19"}, new String[] {"TN", "20"}, new String[] {"RS", "18"}, new String[] {"ME", "18"},
+                new String[] {"BA", "16"}, new String[] {"SA", "20"}, new String[] {"CR", "18"}, new String[] {"EG", "25"});
+        String bban = digits(random, Integer.parseInt(format[1]));
+        String iban = format[0] + ibanCheckDigits(format[0], bban) + bban;
+        String written = switch (random.nextInt(3)) {
+            case 0 -> iban;
+            case 1 -> grouped(iban, 4, " ");
+            default -> grouped(iban, 4, " ").toLowerCase(Locale.ROOT);
+        };
+        return pick(random, written, "IBAN " + written, "please send it to " + written + ", thanks");
+    }
+
+    /** Chat lines as rich-text clients send them: tags, entities and Markdown around ordinary numbers. */
+    static String markup(Random random) {
+        String line = switch (random.nextInt(4)) {
+            case 0 -> amount(random);
+            case 1 -> dateTime(random);
+            case 2 -> phone(random);
+            default -> orderNumber(random);
+        };
+        return switch (random.nextInt(5)) {
+            case 0 -> "<p>" + line.replace(" ", "&nbsp;") + "</p>";
+            case 1 -> "**" + line.replace(" ", "** **") + "**";
+            case 2 -> "<b>" + line.replace(" ", "</b> <b>") + "</b>";
+            case 3 -> "1. " + line + "\n2. " + amount(random) + "\n3. " + dateTime(random);
+            default -> "`" + line + "` &ndash; " + amount(random);
         };
     }
 

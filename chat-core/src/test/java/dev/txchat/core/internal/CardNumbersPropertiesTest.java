@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -14,23 +15,27 @@ import net.jqwik.api.Tuple;
 
 /**
  * {@link CardNumbers} against an attacker: any valid card of any network in the table, in any
- * digit script, cut into any groups joined by any separators (visible or invisible), inside any
- * text, is masked to its last four digits and nothing else changes; masking is idempotent and
- * never leaves anything {@link CardNumbers#contains} would find.
+ * digit script, cut into any groups joined by any separators (visible or invisible, up to eight
+ * visible ones, HTML character references and tags among them), inside any text, is masked to
+ * its last four digits and nothing else changes; masking is idempotent and never leaves anything
+ * {@link CardNumbers#contains} would find. The only groupings left out are the three shapes of
+ * other identifiers the rules leave alone on purpose ({@link #isOtherIdentifierShape}).
  */
 class CardNumbersPropertiesTest {
 
     /** The zero of each digit script a card is rendered in; 0 means a different script for each digit. */
-    static final int[] SCRIPT_ZEROS = {'0', 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1D7CE, 0};
+    static final int[] SCRIPT_ZEROS = {'0', 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1D7CE, 0x16AC0, 0x1E5F1,
+            0x1CCF0, 0};
 
     /** Separators that show: spaces of every kind, line breaks, dashes, punctuation, symbols. */
     static final List<String> VISIBLE_SEPARATORS = List.of(" ", "\u00A0", "\u2007", "\u202F", "\u2009", "\u3000",
             "\t", "\n", "-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212", "\uFF0D", "_", ".",
-            ",", "/", "\u00B7", ":", "*", "'", "+", "(", ")", "#", "\u066C", "\u3001");
+            ",", "/", "\u00B7", ":", "*", "'", "+", "(", ")", "#", "\u066C", "\u3001", "&nbsp;", "&ndash;", "&#160;",
+            "&#x2D;", "\uD83D\uDD12");
 
     /** Separators that do not show: format characters and marks. */
     static final List<String> INVISIBLE_SEPARATORS = List.of("\u200B", "\u200C", "\u200D", "\u2060", "\uFEFF",
-            "\u00AD", "\u200E", "\u200F", "\uFE0F", "\u20E3", "\u034F", "\u180E", "\uFE00");
+            "\u00AD", "\u200E", "\u200F", "\uFE0F", "\u20E3", "\u034F", "\u180E", "\uFE00", "<b>", "</span>", "&shy;");
 
     static final List<String> WORDS = List.of("card", "paid", "please", "thanks", "ref", "exp", "cvv", "Karte",
             "bezahlt", "карта", "оплата", "بطاقة", "شكرا", "कार्ड", "卡号", "谢谢", "カード", "EUR", "USD", "order",
@@ -41,6 +46,7 @@ class CardNumbersPropertiesTest {
             @ForAll("cards") String pan, @ForAll("renderings") Rendering rendering,
             @ForAll("prefixes") String prefix, @ForAll("suffixes") String suffix) {
         String written = rendering.render(pan);
+        Assume.that(!isOtherIdentifierShape(written));
         String text = prefix + written + suffix;
         String last4 = pan.substring(pan.length() - 4);
 
@@ -56,7 +62,9 @@ class CardNumbersPropertiesTest {
     void aCardGluedToTheWordBeforeItIsMaskedToo(@ForAll("cards") String pan, @ForAll("renderings") Rendering rendering,
                                                  @ForAll("gluedWords") String word) {
         String last4 = pan.substring(pan.length() - 4);
-        assertThat(CardNumbers.mask(word + rendering.render(pan) + " ok")).isEqualTo(word + "**** " + last4 + " ok");
+        String written = rendering.render(pan);
+        Assume.that(!isOtherIdentifierShape(written));
+        assertThat(CardNumbers.mask(word + written + " ok")).isEqualTo(word + "**** " + last4 + " ok");
     }
 
     @Property(tries = 1000)
@@ -125,14 +133,15 @@ class CardNumbersPropertiesTest {
                 Arbitraries.integers().between(1, 6).list().ofMinSize(1).ofMaxSize(19),
                 Arbitraries.of(List.of(4), List.of(4, 6, 5), List.of(4, 6, 4), List.of(19), List.of(1), List.of(2)));
         Arbitrary<List<String>> separators = separatorRuns().list().ofMinSize(1).ofMaxSize(18);
-        Arbitrary<int[]> mixed = Arbitraries.of((int) '0', 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1D7CE)
+        Arbitrary<int[]> mixed = Arbitraries.of((int) '0', 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1D7CE,
+                        0x16AC0, 0x11F50, 0x10D40)
                 .list().ofMinSize(1).ofMaxSize(19).map(l -> l.stream().mapToInt(Integer::intValue).toArray());
         return Combinators.combine(zero, sizes, separators, mixed).as(Rendering::new);
     }
 
-    /** One to four visible separators with up to six invisible ones among them, or invisible ones only. */
+    /** One to eight visible separators with up to six invisible ones among them, or invisible ones only. */
     Arbitrary<String> separatorRuns() {
-        Arbitrary<List<String>> visible = Arbitraries.of(VISIBLE_SEPARATORS).list().ofMinSize(0).ofMaxSize(4);
+        Arbitrary<List<String>> visible = Arbitraries.of(VISIBLE_SEPARATORS).list().ofMinSize(0).ofMaxSize(8);
         Arbitrary<List<String>> invisible = Arbitraries.of(INVISIBLE_SEPARATORS).list().ofMinSize(0).ofMaxSize(6);
         return Combinators.combine(visible, invisible, Arbitraries.longs()).as((v, inv, seed) -> {
             List<String> parts = new ArrayList<>(v);
@@ -197,6 +206,32 @@ class CardNumbersPropertiesTest {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
+
+    /**
+     * Whether a written card has the exact shape of an identifier the rules leave alone on
+     * purpose: an Amazon order number {@code ddd-ddddddd-ddddddd}, a UK sort code and account
+     * {@code dd-dd-dd dddddddd}, a US routing and account number {@code ddddddddd ddddddddd}. No
+     * one types a card so; an attacker can, which is the price of those false positives.
+     */
+    static boolean isOtherIdentifierShape(String written) {
+        StringBuilder shape = new StringBuilder();
+        String plain = written;
+        for (String invisible : INVISIBLE_SEPARATORS) {
+            plain = plain.replace(invisible, "");
+        }
+        plain.codePoints().forEach(cp -> {
+            if (CardNumbers.digitValue(cp) >= 0) {
+                shape.append('0');
+            } else if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+                if (shape.length() == 0 || shape.charAt(shape.length() - 1) != ' ') {
+                    shape.append(' ');
+                }
+            } else {
+                shape.appendCodePoint(cp);
+            }
+        });
+        return shape.toString().matches("0{3}-0{7}-0{7}|0{2}-0{2}-0{2} 0{8}|0{9} 0{9}");
+    }
 
     static char luhnDigit(String digits) {
         int sum = 0;
