@@ -62,22 +62,29 @@ import java.util.Set;
  * shorter; Amex/Diners 4-6-5 and 4-6-4. Windows that overlap are masked as one span, so no digit
  * of any of them stays; cards that follow each other are masked one by one. A run with list
  * markers is read a second time without them, each marker joining the separator around it.
- * Inside a token shaped like an IBAN (two ASCII letters, two digits, then letters and digits,
- * compact or grouped by single spaces) or like a UPS number ({@code 1Z} and 16 characters), the
- * digits are read whatever the check digits say: an IBAN-shaped token as printed (groups of four
- * after the country code and check digits), as written, and its whole BBAN, so
- * {@code ZZ214111111111111111}, {@code QQ32 4111…} and a valid Austrian IBAN whose BBAN is a card
- * are masked; a UPS-shaped token where its 16 characters start with a card, or end with one just
- * before or at the check digit ({@code 1Z3782822463100051}).
+ * Inside a token shaped like an IBAN (two ASCII letters, two digits, then letters and digits)
+ * that is no valid IBAN, the digits are read as an IBAN is printed (groups of four after the
+ * country code and check digits) and as its whole BBAN, so {@code ZZ214111111111111111} is
+ * masked, and {@code QQ32 4111 1111 1111 1111} like any other run; inside a token shaped like a
+ * UPS number ({@code 1Z} and 16 characters) whose check digit fails, the 16 characters are read
+ * for a card at their start, or ending just before or at the last ({@code 1Z3782822463100050}).
  *
  * <p><b>Look-alikes excluded</b> (deterministic and narrow):
  * <ul>
  * <li>UUID-shaped spans (8-4-4-4-12 hex, any case, even all-decimal) and tokens of exactly 32
  *     hex digits (UUIDs without dashes, MD5 digests).</li>
- * <li>Valid IBANs that hold no card as above: an ISO 3166 code of the SWIFT IBAN registry
+ * <li>Valid IBANs, whole, whatever their digits hold: an ISO 3166 code of the SWIFT IBAN registry
  *     ({@code IBAN_LENGTHS}; ZZ, QQ, XY are none), that country's exact length, compact or
- *     grouped by single spaces, the ISO 13616 mod-97 check. Valid UPS numbers (the UPS check
- *     digit) that hold no card.</li>
+ *     grouped by single spaces, the ISO 13616 mod-97 check ({@code DE89 3704 0044 0532 0130 00}).
+ *     A token with an unknown country, the wrong length or a failing check is no IBAN and is read
+ *     as above.</li>
+ * <li>Valid USPS tracking numbers (IMpb), whole: 20 or 22 ASCII digits starting with 91 to 95,
+ *     compact or grouped by four with single spaces (22: the last group of two), the last digit
+ *     the USPS mod-10 check digit (the other digits from the right weighted 3, 1, 3…; the check
+ *     digit brings the sum to a multiple of ten), no other group of digits joined to it by one
+ *     space before or after. Valid UPS numbers, whole: {@code 1Z} and 16 letters or digits,
+ *     optionally grouped by single spaces, the last the UPS check digit of the 15 before it
+ *     ({@code 1Z999AA10123456784}).</li>
  * <li>Runs made only of dates (day, month, year of 2 digits or 1900–2099, one of {@code . / -}
  *     twice) and times ({@code h:mm[:ss[.ffffff]]}): {@code 30.06.2024 10:30:00} is not a
  *     14-digit Diners number.</li>
@@ -98,23 +105,28 @@ import java.util.Set;
  * </ul>
  *
  * <p><b>Known residue.</b> Masked although not cards (measured, asserted as upper bounds):
- * valid IBANs with all-digit BBANs, about 8 % of them (a card in an IBAN with computed check
- * digits cannot be told from one), USPS numbers grouped by four one of whose windows is a card,
- * Chinese resident ids ending in a digit and South African id numbers (18 and 13 digits with a
- * check digit, written as a card of that length is), Brazilian CNPJs, sentences joining 2–3
- * amounts or numbers across {@code &ndash;} or list items, epoch micro/nanosecond stamps of late
- * 2039–2040. Not masked although a reader could rebuild a card: a card inside one group of 20+
- * digits or glued inside a longer alphanumeric token (but IBAN and UPS shapes), inside a UUID or
- * a 32-hex token, typed in one of the three excluded shapes, after IMEI/EAN keywords as above,
- * spread over runs broken by a letter or by more than {@value #MAX_VISIBLE_SEPARATORS} visible
- * separators, digits written as numeric character references ({@code &#52;}), and CJK
- * financial numerals (壹 贰 叁…).
+ * USPS-shaped numbers whose check digit fails (mistyped, or made up) one of whose windows is a
+ * card, Chinese resident ids ending in a digit and South African id numbers (18 and 13 digits
+ * with a check digit, written as a card of that length is), Brazilian CNPJs, sentences joining
+ * 2–3 amounts or numbers across {@code &ndash;} or list items, epoch micro/nanosecond stamps of
+ * late 2039–2040. Not masked although a reader could rebuild a card: a card inside one group of
+ * 20+ digits or glued inside a longer alphanumeric token (but invalid IBAN and UPS shapes),
+ * inside a UUID or a 32-hex token, typed in one of the three excluded shapes, after IMEI/EAN
+ * keywords as above, spread over runs broken by a letter or by more than
+ * {@value #MAX_VISIBLE_SEPARATORS} visible separators, digits written as numeric character
+ * references ({@code &#52;}), and CJK financial numerals (壹 贰 叁…). And, deliberately and
+ * narrowly, a card inside a valid IBAN, a valid USPS number or a valid UPS number as above: the
+ * product keeps IBANs and tracking numbers as they are, and real ones hold a card-shaped window
+ * often (about 6 % of generated IBANs, 8 % of those with all-digit BBANs, 9 % of USPS numbers
+ * grouped by four), while hiding a card so takes computing a valid check around it on purpose
+ * (mod 97 for an IBAN, mod 10 for USPS and UPS, in an exact length and shape), which no one who
+ * mistypes or pastes a card does by chance.
  *
  * <p><b>Output.</b> The span from the card's first digit to its last (with the combining marks
  * on that digit, such as a keycap) becomes {@code **** } and the last four digits in ASCII; the
- * rest of the text is unchanged. Cards inside IBAN- and UPS-shaped tokens are masked in a pass
- * of their own. Masking repeats until nothing more is found (each pass replaces 13 or more
- * digits by 4, so it ends), so {@code mask(mask(x)).equals(mask(x))} and
+ * rest of the text is unchanged. Cards inside invalid IBAN- and UPS-shaped tokens are masked
+ * in a pass of their own. Masking repeats until nothing more is found (each pass replaces 13 or
+ * more digits by 4, so it ends), so {@code mask(mask(x)).equals(mask(x))} and
  * {@code contains(mask(x))} is false.
  */
 public final class CardNumbers {
@@ -206,6 +218,10 @@ public final class CardNumbers {
             + " MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 PS29 PT25 QA29 RO24 RS22 RU33 SA24 SC31 SD18"
             + " SE24 SI19 SK24 SM27 SO23 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30"
             + " GF27 GP27 MQ27 RE27 PF27 TF27 YT27 NC27 PM27 WF27 BL27 MF27");
+
+    /** Digits of a USPS IMpb tracking number: 20 (older labels) or 22. */
+    private static final int USPS_SHORT = 20;
+    private static final int USPS_LONG = 22;
 
     private static final byte SEPARATOR = 0;
     private static final byte INVISIBLE = 1;
@@ -490,7 +506,7 @@ public final class CardNumbers {
     /** One pass over one text: its runs of digit groups, and the cards in them. */
     private static final class Scanner {
         private final String text;
-        /** Scanning the inside of an IBAN- or UPS-shaped token: no exclusions, no keywords. */
+        /** Scanning the inside of an invalid IBAN- or UPS-shaped token: no exclusions, no keywords. */
         private final boolean nested;
         private boolean[] opaque;
         private final List<int[]> cards = new ArrayList<>();
@@ -521,7 +537,7 @@ public final class CardNumbers {
             if (!nested) {
                 Exclusions exclusions = Exclusions.find(text);
                 if (!exclusions.cards.isEmpty()) {
-                    // cards inside IBAN- and UPS-shaped tokens are masked first; the next pass finds the rest
+                    // cards inside invalid IBAN- and UPS-shaped tokens are masked first; the next pass finds the rest
                     return first ? exclusions.cards.subList(0, 1) : exclusions.cards;
                 }
                 opaque = exclusions.opaque;
@@ -1065,9 +1081,9 @@ public final class CardNumbers {
     }
 
     /**
-     * Spans that are never read as digits (UUIDs, 32-hex-digit ids, valid IBANs and UPS tracking
-     * numbers), and the cards found inside IBAN- and UPS-shaped tokens, which are masked whatever
-     * their check digits say.
+     * Spans that are never read as digits (UUIDs, 32-hex-digit ids, valid IBANs, valid USPS and
+     * UPS tracking numbers), and the cards found inside IBAN- and UPS-shaped tokens whose check
+     * fails.
      */
     private static final class Exclusions {
         /** For each char of the text, whether it is inside an excluded span; null if none is. */
@@ -1088,6 +1104,9 @@ public final class CardNumbers {
                 int spanEnd = uuidEnd(text, i);
                 if (spanEnd < 0) {
                     spanEnd = hexIdEnd(text, i);
+                }
+                if (spanEnd < 0 && c == '9') {
+                    spanEnd = uspsEnd(text, i);
                 }
                 if (spanEnd > 0) {
                     found.exclude(text, i, spanEnd);
@@ -1116,12 +1135,17 @@ public final class CardNumbers {
         }
 
         /**
-         * An IBAN-shaped token at {@code from}: the cards inside it, if any, else the valid IBAN
-         * excluded. Returns where to go on.
+         * An IBAN-shaped token at {@code from}: a valid IBAN is excluded whole, whatever its digits
+         * hold; a token that is no valid IBAN (unknown country, wrong length, failing mod-97) is
+         * searched for cards as an IBAN would be printed. Returns where to go on.
          */
         private int iban(String text, int from) {
             int valid = validIbanEnd(text, from);
-            int to = valid > 0 ? valid : compactTokenEnd(text, from);
+            if (valid > 0) {
+                exclude(text, from, valid);
+                return valid;
+            }
+            int to = compactTokenEnd(text, from);
             if (to < 0) {
                 return from + 1;
             }
@@ -1130,47 +1154,27 @@ public final class CardNumbers {
                 addCards(inside);
                 return to;
             }
-            if (valid > 0) {
-                exclude(text, from, valid);
-                return valid;
-            }
             return from + 1; // no IBAN, no card inside it: ordinary text
         }
 
         /**
-         * The cards in the token text[from, to) read as an IBAN: its digits as printed (groups of
-         * four after the country code and check digits), its digits as written (if grouped by
-         * spaces), the whole BBAN, each read as a run of its own.
+         * The cards in the compact token text[from, to) read as an IBAN: its digits as printed
+         * (groups of four after the country code and check digits), and the whole BBAN, read as a
+         * run of its own.
          */
         private static List<int[]> cardsInIban(String text, int from, int to) {
             StringBuilder printed = new StringBuilder(to - from + 8);
             int[] map = new int[2 * (to - from) + 8];
-            int k = 0;
-            boolean spaced = false;
             for (int p = from; p < to; p++) {
-                char c = text.charAt(p);
-                if (!isAsciiLetterOrDigit(c)) {
-                    spaced = true;
-                    continue;
-                }
+                int k = p - from;
                 if (k > 0 && k % 4 == 0) {
                     map[printed.length()] = -1;
                     printed.append(' ');
                 }
                 map[printed.length()] = p;
-                printed.append(k < 4 ? 'X' : c);
-                k++;
+                printed.append(k < 4 ? 'X' : text.charAt(p));
             }
-            List<int[]> found = new ArrayList<>(cardsIn(printed.toString(), map));
-            if (spaced) {
-                String written = "XXXX" + text.substring(from + 4, to);
-                int[] identity = new int[written.length()];
-                for (int p = 0; p < identity.length; p++) {
-                    identity[p] = from + p;
-                }
-                found.addAll(cardsIn(written, identity));
-            }
-            return merged(found);
+            return merged(cardsIn(printed.toString(), map));
         }
 
         /** Two ASCII letters, two digits: the start of an IBAN (or of something written like one). */
@@ -1219,9 +1223,9 @@ public final class CardNumbers {
 
         /**
          * A UPS-shaped token at {@code from}: 1Z and 16 letters or digits, optionally grouped by
-         * single spaces. A card at the start of the 16, or ending just before or at the check
-         * digit, is masked; else, if the last is the UPS check digit of the 15 before it, the token
-         * is excluded. Returns where to go on.
+         * single spaces. If the last is the UPS check digit of the 15 before it, the token is a UPS
+         * number and excluded whole, whatever its digits hold. Else a card at the start of the 16,
+         * or ending just before or at the last character, is masked. Returns where to go on.
          */
         private int ups(String text, int from) {
             int n = text.length();
@@ -1251,6 +1255,10 @@ public final class CardNumbers {
                     sum += k % 2 == 0 ? v : 2 * v;
                 }
             }
+            if (digit[15] && (10 - sum % 10) % 10 == values[15]) {
+                exclude(text, from, i);
+                return i;
+            }
             int[] card = null;
             for (int s = 0; s <= 3; s++) {
                 for (int e = 16; e >= s + MIN_PAN; e--) {
@@ -1265,11 +1273,61 @@ public final class CardNumbers {
                 addCards(List.of(card));
                 return i;
             }
-            if (digit[15] && (10 - sum % 10) % 10 == values[15]) {
-                exclude(text, from, i);
-                return i;
-            }
             return from + 1;
+        }
+
+        /**
+         * The end of a USPS Intelligent Mail package barcode (IMpb) number at {@code from}, else -1:
+         * 20 or 22 ASCII digits starting with 91 to 95 (the channel application identifiers),
+         * compact or grouped by four (22: five groups of four and one of two) with one space
+         * character between groups, the last digit the USPS mod-10 check digit of the others, and
+         * no other group of digits joined to it by one space before or after ({@code 1234 9400…}).
+         */
+        private static int uspsEnd(String text, int from) {
+            int n = text.length();
+            if (from >= 2 && isSpaceSeparator(text.charAt(from - 1)) && isAsciiDigit(text.charAt(from - 2))) {
+                return -1;
+            }
+            int[] digits = new int[USPS_LONG];
+            int count = 0;
+            int groups = 0;
+            int groupLength = 0;
+            boolean grouped = false;
+            int i = from;
+            while (true) {
+                if (i < n && isAsciiDigit(text.charAt(i))) {
+                    if (count == USPS_LONG) {
+                        return -1;
+                    }
+                    digits[count++] = text.charAt(i++) - '0';
+                    groupLength++;
+                } else if (i + 1 < n && isSpaceSeparator(text.charAt(i)) && isAsciiDigit(text.charAt(i + 1))) {
+                    if (groupLength != 4) {
+                        return -1; // only the last group may be shorter
+                    }
+                    grouped = true;
+                    groups++;
+                    groupLength = 0;
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            if (gluedAt(text, i) || (count != USPS_SHORT && count != USPS_LONG) || digits[1] < 1 || digits[1] > 5) {
+                return -1;
+            }
+            if (grouped && groups != count / 4 - (count % 4 == 0 ? 1 : 0)) {
+                return -1; // groups of four, the last of four (20 digits) or two (22)
+            }
+            int sum = 0;
+            for (int k = count - 2, weight = 3; k >= 0; k--, weight = 4 - weight) {
+                sum += weight * digits[k];
+            }
+            return (10 - sum % 10) % 10 == digits[count - 1] ? i : -1;
+        }
+
+        private static boolean isSpaceSeparator(char c) {
+            return Character.getType(c) == Character.SPACE_SEPARATOR;
         }
 
         private static boolean allDigits(boolean[] digit, int from, int to) {

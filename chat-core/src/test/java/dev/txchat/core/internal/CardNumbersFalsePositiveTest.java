@@ -97,11 +97,13 @@ class CardNumbersFalsePositiveTest {
     }
 
     /**
-     * The generated corpus. Masked on purpose, and bounded here: valid IBANs whose digits, read in
-     * the IBAN's printed groups of four or as the whole BBAN, hold a card (a card wrapped in an
-     * IBAN with computed check digits is masked, so real IBANs that happen to hold one are too),
-     * USPS numbers grouped by four one of whose four-group windows is a card, and sentences made
-     * of those. Every other category stays at 0.
+     * The generated corpus. Valid IBANs and tracking numbers (USPS with their mod-10 check digit,
+     * grouped by four or compact; UPS with theirs) are left whole whatever their digits hold, so
+     * those categories are at 0 (before that rule, 5.80 % of IBANs and 1.33 % of tracking-number
+     * lines were masked). Masked on purpose, and bounded here: mixed sentences in which a 12-digit
+     * FedEx number grouped by four and the last four of a card mention
+     * ({@code FedEx 2554 6257 3099 / **** 7418}) make one run of 16 digits, as a card split the
+     * same way would. Every other category stays at 0.
      */
     @Test
     void theGeneratedCorpusIsChangedOnlyWithinMeasuredBounds() {
@@ -182,9 +184,12 @@ class CardNumbersFalsePositiveTest {
         assertThat(maskedStamps.size()).isLessThanOrEqualTo(stamps / 500);
     }
 
-    /** Upper bounds of the generated categories that are not 0 (the figures are exact for the fixed seed). */
-    private static final Map<String, Integer> GENERATED_BOUNDS = Map.of(
-            "IBANs", 1_200, "tracking numbers", 280, "mixed sentences", 380);
+    /**
+     * Upper bounds of the generated categories that are not 0, a little above the figures (exact
+     * for the fixed seed): mixed sentences 3 (365 before valid IBANs and tracking numbers were
+     * left whole). IBANs (1,160 before) and tracking numbers (265 before) are now 0.
+     */
+    private static final Map<String, Integer> GENERATED_BOUNDS = Map.of("mixed sentences", 5);
 
     /**
      * Look-alikes no rule can tell from a card, measured so the README can state them: Brazilian
@@ -225,8 +230,10 @@ class CardNumbersFalsePositiveTest {
      * Identifiers of other kinds that pass Luhn or hold a card-length run, each generated with its
      * own fixed seed: IMEIs after the word IMEI, EAN-13 barcodes after SKU/EAN/GTIN/barcode, Amazon
      * order numbers, a UK sort code or a US routing number typed right before the account number,
-     * dashless UUIDs, Chinese resident ids, South African id numbers, and valid IBANs of every
-     * registry country whose BBAN is all digits (the formats in which a card can hide).
+     * dashless UUIDs, Chinese resident ids, South African id numbers, valid IBANs of every
+     * registry country whose BBAN is all digits (the formats in which a card can hide), valid USPS
+     * and UPS tracking numbers (left whole like valid IBANs), and USPS-shaped numbers whose check
+     * digit fails (read as any other run: the residue of that rule).
      */
     @Test
     void lookAlikeIdentifiersAreMeasured() {
@@ -241,6 +248,11 @@ class CardNumbersFalsePositiveTest {
         kinds.put("South African id numbers (13 digits)", CardNumbersFalsePositiveTest::southAfricanId);
         kinds.put("valid IBANs with an all-digit BBAN, compact or grouped", CardNumbersFalsePositiveTest::numericIban);
         kinds.put("HTML and Markdown messages with amounts, dates and phone numbers", CardNumbersFalsePositiveTest::markup);
+        kinds.put("USPS tracking numbers (20/22 digits, valid check digit), grouped by four or compact",
+                CardNumbersFalsePositiveTest::uspsMention);
+        kinds.put("UPS tracking numbers (1Z, valid check digit), compact or grouped", CardNumbersFalsePositiveTest::upsMention);
+        kinds.put("USPS-shaped numbers grouped by four with a failing check digit",
+                CardNumbersFalsePositiveTest::uspsWithFailingCheck);
         int n = 20_000;
         Map<String, Integer> changed = new LinkedHashMap<>();
         long seed = SEED;
@@ -265,17 +277,21 @@ class CardNumbersFalsePositiveTest {
      * for the fixed seeds). 0 where a keyword or shape rule tells the identifier apart; the rest
      * is the residue of rules that cannot spare them without sparing a card typed the same way.
      */
-    private static final Map<String, Integer> LOOK_ALIKE_BOUNDS = Map.of(
-            "IMEIs after the word IMEI", 0,
-            "EAN-13 barcodes after SKU/EAN/GTIN/barcode", 0,
-            "Amazon order numbers (ddd-ddddddd-ddddddd)", 0,
-            "UK sort code + account typed together (dd-dd-dd dddddddd)", 0,
-            "US routing + account typed together (9 + 9 digits)", 0,
-            "dashless UUIDs (32 hex digits)", 0,
-            "Chinese resident id numbers (18 characters)", 1_150,       // ids ending in a digit: 18-digit cards
-            "South African id numbers (13 digits)", 7_800,              // Luhn check digit; born 1940-69: Visa/Maestro-13
-            "valid IBANs with an all-digit BBAN, compact or grouped", 1_600, // a card in printed groups or the BBAN
-            "HTML and Markdown messages with amounts, dates and phone numbers", 60);
+    private static final Map<String, Integer> LOOK_ALIKE_BOUNDS = Map.ofEntries(
+            Map.entry("IMEIs after the word IMEI", 0),
+            Map.entry("EAN-13 barcodes after SKU/EAN/GTIN/barcode", 0),
+            Map.entry("Amazon order numbers (ddd-ddddddd-ddddddd)", 0),
+            Map.entry("UK sort code + account typed together (dd-dd-dd dddddddd)", 0),
+            Map.entry("US routing + account typed together (9 + 9 digits)", 0),
+            Map.entry("dashless UUIDs (32 hex digits)", 0),
+            Map.entry("Chinese resident id numbers (18 characters)", 1_150),  // ids ending in a digit: 18-digit cards
+            Map.entry("South African id numbers (13 digits)", 7_800),         // Luhn check digit; born 1940-69: Visa/Maestro-13
+            Map.entry("valid IBANs with an all-digit BBAN, compact or grouped", 0), // 1,533 (7.67 %) before valid IBANs were left whole
+            Map.entry("HTML and Markdown messages with amounts, dates and phone numbers", 60),
+            Map.entry("USPS tracking numbers (20/22 digits, valid check digit), grouped by four or compact", 0),
+            Map.entry("UPS tracking numbers (1Z, valid check digit), compact or grouped", 0),
+            // a card in one of the four-group windows, as a card typed after a number would be: 1,861
+            Map.entry("USPS-shaped numbers grouped by four with a failing check digit", 1_900));
 
     // ---- the hand-written corpus ------------------------------------------------------------------
 
@@ -463,9 +479,10 @@ class CardNumbersFalsePositiveTest {
         return switch (random.nextInt(10)) {
             case 0 -> "Tracking " + ups(random);
             case 1 -> "UPS " + ups(random).replaceFirst("^(..)(...)(...)(..)(....)(....)$", "$1 $2 $3 $4 $5 $6");
-            case 2 -> "USPS " + grouped("94" + digits(random, 20), 4, " ");
-            case 3 -> "USPS " + pick(random, "92", "93", "94", "95") + digits(random, 20);
-            case 4 -> "USPS " + grouped("9" + pick(random, "205", "261", "400", "405") + digits(random, 16), 4, " ");
+            case 2 -> "USPS " + grouped(withUspsCheckDigit("94" + digits(random, 20)), 4, " ");
+            case 3 -> "USPS " + withUspsCheckDigit(pick(random, "92", "93", "94", "95") + digits(random, 20));
+            case 4 -> "USPS " + grouped(withUspsCheckDigit("9" + pick(random, "205", "261", "400", "405")
+                    + digits(random, 16)), 4, " ");
             case 5 -> "FedEx " + grouped(digits(random, 12), 4, " ");
             case 6 -> "FedEx " + pick(random, "96", "61") + digits(random, 18 + 2 * random.nextInt(2));
             case 7 -> "DHL " + digits(random, 10) + ", piece JJD" + "0" + digits(random, 17);
@@ -712,6 +729,41 @@ class CardNumbersFalsePositiveTest {
             sum += k % 2 == 0 ? v : 2 * v;
         }
         return "1Z" + body + (10 - sum % 10) % 10;
+    }
+
+    /**
+     * {@code drawn} with its last digit replaced by the USPS mod-10 check digit of the others, as on
+     * every real USPS label (the digits are drawn as before, so the other figures stay comparable).
+     */
+    static String withUspsCheckDigit(String drawn) {
+        String body = drawn.substring(0, drawn.length() - 1);
+        return body + CardNumbersTest.uspsCheckDigit(body);
+    }
+
+    /** A USPS IMpb number, 22 (or, one time in four, 20) digits from 92..95 with its check digit, grouped by four or compact. */
+    static String uspsMention(Random random) {
+        int length = random.nextInt(4) == 0 ? 20 : 22;
+        String usps = withUspsCheckDigit(pick(random, "9400", "9405", "9205", "9261", "9361", "9202", "9270", "9303",
+                "9505") + digits(random, length - 4));
+        String written = random.nextInt(3) == 0 ? usps : grouped(usps, 4, " ");
+        return pick(random, written, "USPS " + written, "tracking: " + written + ", arriving Tuesday",
+                "Your package " + written + " was delivered");
+    }
+
+    /** The same, one check digit off: a mistyped or made-up number, read as any other run. */
+    static String uspsWithFailingCheck(Random random) {
+        String usps = withUspsCheckDigit("9" + pick(random, "400", "205", "261", "361") + digits(random, 18));
+        int last = usps.charAt(usps.length() - 1) - '0';
+        usps = usps.substring(0, usps.length() - 1) + (last + 1 + random.nextInt(9)) % 10;
+        return "USPS " + grouped(usps, 4, " ");
+    }
+
+    /** A UPS number with its check digit, compact or grouped as UPS prints it. */
+    static String upsMention(Random random) {
+        String ups = ups(random);
+        String written = random.nextBoolean() ? ups
+                : ups.replaceFirst("^(..)(...)(...)(..)(....)(...)(.)$", "$1 $2 $3 $4 $5 $6 $7");
+        return pick(random, written, "UPS " + written, "tracking " + written + " (2 parcels)");
     }
 
     /** A 15-digit IMEI with a current reporting-body prefix (35, 86, 01, 99) and its Luhn digit. */
