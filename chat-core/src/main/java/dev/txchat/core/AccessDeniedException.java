@@ -8,6 +8,7 @@ package dev.txchat.core;
 public final class AccessDeniedException extends ChatException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what was denied, and why */
     public AccessDeniedException(String message) {
         super(message);
     }

@@ -21,6 +21,12 @@ import java.util.Set;
  */
 public record Actor(ParticipantType type, String userId, String organizationId, Set<String> permissions) {
 
+    /**
+     * Validates and trims the ids, and copies {@code permissions}.
+     *
+     * @throws ValidationException if {@code type} is null, an id is malformed, or
+     *                             {@code permissions} contains null
+     */
     public Actor {
         Checks.notNull(type, "actor.type");
         userId = Checks.id(userId, "actor.userId");

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  */
 public record Audience(Set<ParticipantRef> members, boolean staff) {
 
+    /** Copies {@code members}, which must not be null. */
     public Audience {
         members = Set.copyOf(Objects.requireNonNull(members, "members"));
     }

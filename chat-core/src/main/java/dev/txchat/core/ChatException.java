@@ -14,10 +14,15 @@ package dev.txchat.core;
 public abstract class ChatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what went wrong */
     protected ChatException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what went wrong
+     * @param cause   the underlying failure
+     */
     protected ChatException(String message, Throwable cause) {
         super(message, cause);
     }

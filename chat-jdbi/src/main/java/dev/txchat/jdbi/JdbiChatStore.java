@@ -17,6 +17,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The persistent {@link ChatStore}: JDBI 3 over the host's own database, on H2,
@@ -71,9 +73,10 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * transaction, one live conversation per live key, one message per client message id) is
  * held by unique keys; sequences and participant additions by locking the conversation row.
  * Deadlocks, serialization failures and lock timeouts re-run the whole unit of work, after
- * a short randomized pause, up to {@code maxAttempts} times. Other database errors, and
- * transient ones that persist, surface as {@link ChatStoreException}; exceptions thrown by
- * the work itself propagate unchanged.
+ * a short randomized pause, up to {@code maxAttempts} times; each retry logs one DEBUG line
+ * (logger {@code dev.txchat.jdbi.JdbiChatStore}) with the attempt number and the SQLState.
+ * Other database errors, and transient ones that persist, surface as
+ * {@link ChatStoreException}; exceptions thrown by the work itself propagate unchanged.
  *
  * <p>When a store built with {@link #create(Jdbi)} is called from inside one of the host's
  * own JDBI transactions on the same {@code Jdbi} and thread (for example within
@@ -95,6 +98,8 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * briefly uses two).
  */
 public final class JdbiChatStore implements ChatStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbiChatStore.class);
 
     /** The table prefix unless {@link #withTablePrefix(String)} says otherwise. */
     public static final String DEFAULT_TABLE_PREFIX = "chat_";
@@ -224,6 +229,9 @@ public final class JdbiChatStore implements ChatStore {
         } catch (JdbiException e) {
             throw new ChatStoreException("migrating the txchat tables (prefix " + tablePrefix + ") failed: "
                     + e.getMessage(), TransientErrors.sqlState(e), e);
+        } catch (IllegalStateException e) {
+            // tables another tool manages, or a shipped script that changed since it was applied
+            throw new ChatStoreException(e.getMessage(), null, e);
         }
     }
 
@@ -256,6 +264,9 @@ public final class JdbiChatStore implements ChatStore {
             } catch (RuntimeException e) {
                 boolean isTransient = TransientErrors.isTransient(e);
                 if (isTransient && !joined[0] && attempt < maxAttempts) {
+                    // the SQLState and exception type only: a statement's bound arguments may hold user text
+                    LOG.debug("txchat transaction attempt {} of {} hit a transient failure (SQLState {}, {}); retrying",
+                            attempt, maxAttempts, TransientErrors.sqlState(e), e.getClass().getName());
                     pause(attempt);
                     continue;
                 }

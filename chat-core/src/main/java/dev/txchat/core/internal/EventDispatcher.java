@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * {@linkplain #cancel gives its slot up}. A listener that throws is logged and skipped; a
  * full queue (a listener hung for a long time) drops events with an error log rather than
  * growing without bound.
+ *
+ * <p>A call that gives up waiting logs a warning, at most one per
+ * {@link #TIMEOUT_WARNING_INTERVAL} per service: a listener that is slow for every event
+ * would otherwise log once per chat call. The next warning after a quiet interval counts
+ * the ones suppressed since the previous warning.
  */
 final class EventDispatcher {
 
@@ -38,6 +44,8 @@ final class EventDispatcher {
     private static final AtomicInteger THREADS = new AtomicInteger();
     static final int QUEUE_CAPACITY = 10_000;
     static final long NO_SLOT = -1;
+    /** At most one "listeners took longer than" warning per this interval and service. */
+    static final Duration TIMEOUT_WARNING_INTERVAL = Duration.ofMinutes(1);
 
     private final List<ChatEventListener> listeners;
     private final long timeoutNanos;
@@ -49,7 +57,21 @@ final class EventDispatcher {
     private long nextToSubmit;
     private final TreeMap<Long, Batch> released = new TreeMap<>();
 
+    private final LongSupplier nanoTime;
+    private final Object timeoutWarnings = new Object();
+    // guarded by timeoutWarnings: whether and when (nanoTime) the last timeout warning was logged,
+    // and how many were suppressed since
+    private boolean timeoutWarned;
+    private long lastTimeoutWarning;
+    private long suppressedTimeoutWarnings;
+
     EventDispatcher(List<ChatEventListener> listeners, Duration timeout) {
+        this(listeners, timeout, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock that throttles the timeout warning; tests pass a fake one */
+    EventDispatcher(List<ChatEventListener> listeners, Duration timeout, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.listeners = List.copyOf(listeners);
         this.timeoutNanos = timeout.toNanos();
         this.executor = listeners.isEmpty() ? null : new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
@@ -92,12 +114,38 @@ final class EventDispatcher {
         try {
             delivered.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            LOG.warn("chat event listeners took longer than {} ms; the call returns, delivery goes on",
-                    TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+            warnListenersSlow();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             LOG.error("chat event delivery failed", e.getCause());
+        }
+    }
+
+    /**
+     * Logs that the listeners outran the timeout, unless it was logged less than
+     * {@link #TIMEOUT_WARNING_INTERVAL} ago; then only counts the warning, and the next one
+     * logged says how many were suppressed.
+     */
+    private void warnListenersSlow() {
+        long now = nanoTime.getAsLong();
+        long suppressed;
+        synchronized (timeoutWarnings) {
+            if (timeoutWarned && now - lastTimeoutWarning < TIMEOUT_WARNING_INTERVAL.toNanos()) {
+                suppressedTimeoutWarnings++;
+                return;
+            }
+            timeoutWarned = true;
+            lastTimeoutWarning = now;
+            suppressed = suppressedTimeoutWarnings;
+            suppressedTimeoutWarnings = 0;
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+        if (suppressed == 0) {
+            LOG.warn("chat event listeners took longer than {} ms; the call returns, delivery goes on", millis);
+        } else {
+            LOG.warn("chat event listeners took longer than {} ms; the call returns, delivery goes on"
+                    + " ({} more such warning(s) suppressed since the last one)", millis, suppressed);
         }
     }
 

@@ -9,5 +9,6 @@ package dev.txchat.core.spi;
 @FunctionalInterface
 public interface ChatEventListener {
 
+    /** @param event a committed event, never null */
     void onEvent(ChatEvent event);
 }

@@ -1,0 +1,29 @@
+package dev.txchat.jdbi;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * {@link FlywayManagedStoreContract} on PostgreSQL: txchat's tables made by plain Flyway in a fresh
+ * schema that already holds a host table.
+ */
+class PostgresFlywayManagedChatStoreTest extends FlywayManagedStoreContract {
+    private static FlywayManagedSchema schema;
+
+    @BeforeAll
+    static void applyTxchatMigrationsWithFlyway() {
+        schema = FlywayManagedSchema.create(Dialect.POSTGRESQL);
+    }
+
+    @AfterAll
+    static void dropSchema() {
+        if (schema != null) {
+            schema.drop();
+        }
+    }
+
+    @Override
+    protected FlywayManagedSchema schema() {
+        return schema;
+    }
+}
