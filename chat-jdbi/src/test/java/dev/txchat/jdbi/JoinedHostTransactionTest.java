@@ -78,6 +78,16 @@ class JoinedHostTransactionTest {
         }
     }
 
+    private static Actor newBusinessUser() {
+        return Actor.business("u-" + UUID.randomUUID(), "org-" + UUID.randomUUID());
+    }
+
+    /** A direct chat of {@link #STAFF} with {@code user}, no message yet. */
+    private static ConversationId directChat(ChatService chat, Actor user) {
+        return chat.startConversation(STAFF, new StartConversation(
+                ParticipantRef.businessUser(user.userId(), user.organizationId()), null, null)).id();
+    }
+
     private static FeedPosition end(ChatService chat) {
         FeedPosition position = FeedPosition.START;
         FeedBatch batch;
@@ -92,9 +102,8 @@ class JoinedHostTransactionTest {
     void eventsOfJoinedWorkArriveOnlyAfterTheHostCommits(Dialect dialect) {
         try (ChatService chat = chatOn(dialect)) {
             Jdbi jdbi = TestDatabases.store(dialect).jdbi();
-            Actor user = Actor.business("u-" + UUID.randomUUID(), "org-" + UUID.randomUUID());
-            ConversationId id = chat.startConversation(STAFF, new StartConversation(
-                    ParticipantRef.businessUser(user.userId(), user.organizationId()), null, null)).id();
+            Actor user = newBusinessUser();
+            ConversationId id = directChat(chat, user);
             heard.clear();
 
             jdbi.useTransaction(h -> {
@@ -113,9 +122,8 @@ class JoinedHostTransactionTest {
     void workTheHostRollsBackToASavepointIsNeitherStoredNorHeard(Dialect dialect) {
         try (ChatService chat = chatOn(dialect)) {
             Jdbi jdbi = TestDatabases.store(dialect).jdbi();
-            Actor user = Actor.business("u-" + UUID.randomUUID(), "org-" + UUID.randomUUID());
-            ConversationId id = chat.startConversation(STAFF, new StartConversation(
-                    ParticipantRef.businessUser(user.userId(), user.organizationId()), null, null)).id();
+            Actor user = newBusinessUser();
+            ConversationId id = directChat(chat, user);
             heard.clear();
 
             jdbi.useTransaction(h -> {
@@ -134,9 +142,8 @@ class JoinedHostTransactionTest {
     void aCallThatFailsInsideTheHostsTransactionLeavesNothingBehindWhenTheHostCommits(Dialect dialect) {
         try (ChatService chat = chatOn(dialect)) {
             Jdbi jdbi = TestDatabases.store(dialect).jdbi();
-            Actor user = Actor.business("u-" + UUID.randomUUID(), "org-" + UUID.randomUUID());
-            ConversationId id = chat.startConversation(STAFF, new StartConversation(
-                    ParticipantRef.businessUser(user.userId(), user.organizationId()), null, null)).id();
+            Actor user = newBusinessUser();
+            ConversationId id = directChat(chat, user);
             String clientId = "cid-" + UUID.randomUUID();
             chat.postMessage(STAFF, id, NewMessage.of("first", clientId));
             Actor otherStaff = Actor.service("other-" + UUID.randomUUID(),
