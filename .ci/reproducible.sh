@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 MVN=${MVN:-mvn}
 MVN_ARGS=(-B -q -Dstyle.color=never)
 if [[ "${OFFLINE:-1}" != 0 ]]; then MVN_ARGS+=(-o); fi
-PUBLISHED=(chat-core chat-testkit chat-jdbi chat-spring-boot-starter)
+PUBLISHED=(chat-core chat-testkit chat-jdbi chat-spring-boot-starter chat-spring-web)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
