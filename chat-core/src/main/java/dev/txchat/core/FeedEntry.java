@@ -27,6 +27,16 @@ public record FeedEntry(FeedPosition position, ChatEvent event, Audience audienc
      * {@code event} is the same JSON the feed table's {@code payload} column holds.
      */
     public String toJson() {
-        return dev.txchat.core.internal.FeedCodec.entryJson(this);
+        return dev.txchat.core.internal.FeedCodec.entryJson(this, null);
+    }
+
+    /**
+     * The entry as {@code viewer} may see it, as JSON: what to push to a connected user. For a
+     * business viewer the acting user is left out and, when the operator wrote as the
+     * platform (account threads), so is the staff member's {@code authorUserId} — as
+     * {@link ChatService} shows that viewer. Check {@link Audience#admits(Actor)} first.
+     */
+    public String toJson(Actor viewer) {
+        return dev.txchat.core.internal.FeedCodec.entryJson(this, java.util.Objects.requireNonNull(viewer, "viewer"));
     }
 }

@@ -237,14 +237,28 @@ public final class JdbiChatStore implements ChatStore {
 
     @Override
     public <T> T inTransaction(Function<ChatStoreTransaction, T> work) {
+        return inTransaction(work, true);
+    }
+
+    /**
+     * Never joins a host transaction: the change feed's sequencer and readers take a lock
+     * that every node's readers wait for, and hand out positions that must never be rolled
+     * back by someone else's transaction.
+     */
+    @Override
+    public <T> T inOwnTransaction(Function<ChatStoreTransaction, T> work) {
+        return inTransaction(work, false);
+    }
+
+    private <T> T inTransaction(Function<ChatStoreTransaction, T> work, boolean mayJoin) {
         Objects.requireNonNull(work, "work");
         Sql statements = sql();
         for (int attempt = 1; ; attempt++) {
             boolean[] joined = {false};
             // a handle the host opened on this thread (jdbi.useHandle/useTransaction around the call)
-            boolean hostHandle = jdbi.getHandleScope().get() != null;
+            boolean hostHandle = mayJoin && jdbi.getHandleScope().get() != null;
             try {
-                return jdbi.withHandle(h -> {
+                org.jdbi.v3.core.HandleCallback<T, RuntimeException> callback = h -> {
                     if (hostHandle && h.isInTransaction()) {
                         // called inside the host's own transaction on this Jdbi: join it
                         joined[0] = true;
@@ -260,7 +274,14 @@ public final class JdbiChatStore implements ChatStore {
                             ? h.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
                                     tx -> work.apply(new JdbiStoreTransaction(tx, statements, false)))
                             : h.inTransaction(tx -> work.apply(new JdbiStoreTransaction(tx, statements, false)));
-                });
+                };
+                if (mayJoin) {
+                    return jdbi.withHandle(callback);
+                }
+                // open(), not withHandle(): JDBI would hand back the host's handle bound to this thread
+                try (Handle own = jdbi.open()) {
+                    return callback.withHandle(own);
+                }
             } catch (RuntimeException e) {
                 boolean isTransient = TransientErrors.isTransient(e);
                 if (isTransient && !joined[0] && attempt < maxAttempts) {

@@ -185,4 +185,53 @@ class JoinedHostTransactionTest {
         config.setMaximumPoolSize(2);
         return new HikariDataSource(config);
     }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void readingTheFeedInsideAHostTransactionNeitherJoinsItNorBlocksOtherReaders(Dialect dialect) throws Exception {
+        try (ChatService chat = chatOn(dialect)) {
+            Jdbi jdbi = TestDatabases.store(dialect).jdbi();
+            directChat(chat, newBusinessUser());
+            java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                jdbi.useTransaction(h -> {
+                    chat.feed().read(FeedPosition.START, 10);
+                    // another node's reader must not wait for this host transaction
+                    other.submit(() -> chat.feed().read(FeedPosition.START, 10))
+                            .get(20, java.util.concurrent.TimeUnit.SECONDS);
+                    h.rollback();
+                });
+            } finally {
+                other.shutdownNow();
+            }
+            assertThat(chat.feed().read(end(chat), 10).entries()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void anEntryWrittenByANewerVersionIsSkippedNotAStuckFeed(Dialect dialect) {
+        try (ChatService chat = chatOn(dialect)) {
+            Jdbi jdbi = TestDatabases.store(dialect).jdbi();
+            String prefix = TestDatabases.store(dialect).tablePrefix();
+            FeedPosition before = end(chat);
+            Actor user = newBusinessUser();
+            ConversationId id = directChat(chat, user);
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO " + prefix + "feed (aggregatetype, aggregateid, type,"
+                            + " payload, audience, committed_at) VALUES ('conversation', :id, 'MessageEdited', '{}',"
+                            + " :audience, 1)")
+                    .bind("id", id.toString()).bind("audience", "{\"staff\":true,\"members\":[]}").execute());
+            chat.postMessage(user, id, NewMessage.of("after the unknown entry"));
+
+            List<String> types = new java.util.ArrayList<>();
+            FeedPosition position = before;
+            FeedBatch batch;
+            while (!(batch = chat.feed().read(position, 1)).next().equals(position)) {
+                batch.entries().forEach(e -> types.add(e.event().getClass().getSimpleName()));
+                position = batch.next();
+            }
+
+            assertThat(types).containsSubsequence("ConversationStarted", "MessagePosted").doesNotContain("MessageEdited");
+        }
+    }
 }

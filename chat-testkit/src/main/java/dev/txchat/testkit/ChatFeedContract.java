@@ -120,6 +120,34 @@ public abstract class ChatFeedContract {
     }
 
     @Test
+    void aBusinessViewersJsonShowsThePlatformNotTheStaffMember() {
+        FeedPosition start = end(chat.feed());
+        String org = uid("org");
+        Actor seller = Actor.business(uid("seller"), org);
+        Actor agent = Actor.service(uid("agent"), VIEW, WRITE);
+        ConversationId thread = chat.accountThread(seller, org).id();
+        chat.postMessage(agent, thread, NewMessage.of("from the operator"));
+
+        FeedEntry posted = entriesOf(readAll(chat.feed(), start), Set.of(thread)).stream()
+                .filter(e -> e.event() instanceof ChatEvent.MessagePosted).findFirst().orElseThrow();
+
+        assertThat(posted.audience().admits(seller)).isTrue();
+        assertThat(posted.toJson(seller)).doesNotContain(agent.userId()).contains("from the operator");
+        assertThat(posted.toJson(admin)).contains(agent.userId());
+        assertThat(posted.toJson()).contains(agent.userId());
+    }
+
+    @Test
+    void aClosedServiceRefusesFeedReadsAndSubscriptions() {
+        ChatService closing = node(store, b -> b);
+        closing.close();
+
+        assertThatThrownBy(() -> closing.feed().read(FeedPosition.START, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> closing.feed().subscribe(uid("late"), e -> { }))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     @Timeout(value = 3 * WAIT_SECONDS, unit = TimeUnit.SECONDS)
     void readersPollingWhileEightWritersCommitOutOfOrderSeeEveryEntryOnceAndInOrder() throws Exception {
         FeedPosition start = end(chat.feed());
@@ -365,6 +393,10 @@ public abstract class ChatFeedContract {
         assertThat(slowAt).isZero();
         assertThat(left).extracting(e -> e.event().getClass().getSimpleName()).containsExactly("MessagePosted");
         assertThat(((ChatEvent.MessagePosted) left.get(0).event()).message().body()).isEqualTo("recent");
+        // a reader whose saved position was pruned is told, never silently skipped ahead
+        assertThatThrownBy(() -> node.feed().read(FeedPosition.of(1), 10))
+                .isInstanceOfSatisfying(dev.txchat.core.ConflictException.class,
+                        e -> assertThat(e.field()).isEqualTo("after"));
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

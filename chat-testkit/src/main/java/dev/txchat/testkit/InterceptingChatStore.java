@@ -59,6 +59,11 @@ final class InterceptingChatStore implements ChatStore {
     }
 
     @Override
+    public <T> T inOwnTransaction(Function<ChatStoreTransaction, T> work) {
+        return delegate.inOwnTransaction(tx -> work.apply(new Forwarding(tx)));
+    }
+
+    @Override
     public AutoCloseable onFeedAppended(Runnable wakeUp) {
         return delegate.onFeedAppended(wakeUp);
     }

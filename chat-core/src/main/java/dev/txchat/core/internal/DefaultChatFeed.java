@@ -1,12 +1,14 @@
 package dev.txchat.core.internal;
 
 import dev.txchat.core.ChatFeed;
+import dev.txchat.core.ConflictException;
 import dev.txchat.core.FeedBatch;
 import dev.txchat.core.FeedEntry;
 import dev.txchat.core.FeedHandler;
 import dev.txchat.core.FeedPosition;
 import dev.txchat.core.FeedSubscription;
 import dev.txchat.core.ValidationException;
+import dev.txchat.core.spi.ChatEvent;
 import dev.txchat.core.spi.ChatStore;
 import dev.txchat.core.spi.FeedRecord;
 import java.time.Clock;
@@ -37,6 +39,8 @@ final class DefaultChatFeed implements ChatFeed {
     private final FeedOptions settings;
     private final Set<FeedSubscriber> running = ConcurrentHashMap.newKeySet();
     private volatile Instant lastPrune = Instant.MIN;
+    private volatile boolean closed;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DefaultChatFeed.class);
 
     DefaultChatFeed(ChatStore store, Clock clock, FeedOptions settings) {
         this.store = store;
@@ -46,24 +50,40 @@ final class DefaultChatFeed implements ChatFeed {
 
     @Override
     public FeedBatch read(FeedPosition after, int max) {
+        ensureOpen();
         Checks.notNull(after, "after");
         if (max < 1 || max > MAX_BATCH) {
             throw ValidationException.of("max", "must be between 1 and " + MAX_BATCH);
         }
         pruneNowAndThen();
         sequence();
-        List<FeedRecord> records = store.inTransaction(tx -> tx.readFeed(after.value(), max));
+        List<FeedRecord> records = store.inOwnTransaction(tx -> tx.readFeed(after.value(), max));
+        if (!records.isEmpty() && after.value() > 0 && records.get(0).position() > after.value() + 1) {
+            // positions are given without gaps: a hole right after `after` was pruned
+            throw new ConflictException("after", "the entries right after " + after + " were pruned (retention);"
+                    + " read from FeedPosition.START, or re-sync the reader another way");
+        }
         List<FeedEntry> entries = new ArrayList<>(records.size());
         for (FeedRecord r : records) {
-            entries.add(new FeedEntry(FeedPosition.of(r.position()), FeedCodec.decode(r.type(), r.payload()),
+            ChatEvent event;
+            try {
+                event = FeedCodec.decode(r.type(), r.payload());
+            } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+                // written by a newer txchat (a rolling upgrade): skipped here, never a stuck feed
+                LOG.warn("chat feed entry {} of type {} cannot be read by this version; skipped", r.position(),
+                        r.type());
+                continue;
+            }
+            entries.add(new FeedEntry(FeedPosition.of(r.position()), event,
                     FeedCodec.decodeAudience(r.audience()), r.committedAt()));
         }
-        FeedPosition next = entries.isEmpty() ? after : entries.get(entries.size() - 1).position();
+        FeedPosition next = records.isEmpty() ? after : FeedPosition.of(records.get(records.size() - 1).position());
         return new FeedBatch(entries, next);
     }
 
     @Override
     public FeedSubscription subscribe(String name, FeedHandler handler) {
+        ensureOpen();
         if (name == null || !NAME.matcher(name).matches()) {
             throw ValidationException.of("name", "must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
@@ -78,7 +98,7 @@ final class DefaultChatFeed implements ChatFeed {
     void sequence() {
         int done;
         do {
-            done = store.inTransaction(tx -> tx.sequenceFeed(SEQUENCE_BATCH));
+            done = store.inOwnTransaction(tx -> tx.sequenceFeed(SEQUENCE_BATCH));
         } while (done == SEQUENCE_BATCH);
     }
 
@@ -90,11 +110,18 @@ final class DefaultChatFeed implements ChatFeed {
         }
         lastPrune = now;
         Instant cutoff = now.minus(settings.retention());
-        store.inTransaction(tx -> tx.pruneFeed(cutoff, PRUNE_BATCH));
+        store.inOwnTransaction(tx -> tx.pruneFeed(cutoff, PRUNE_BATCH));
     }
 
-    /** Stops every subscription this feed started. */
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this ChatService is closed");
+        }
+    }
+
+    /** Stops every subscription this feed started; later reads and subscriptions are refused. */
     void close() {
+        closed = true;
         for (FeedSubscriber subscriber : List.copyOf(running)) {
             subscriber.close();
         }

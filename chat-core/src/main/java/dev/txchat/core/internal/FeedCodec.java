@@ -94,18 +94,39 @@ public final class FeedCodec {
         };
     }
 
-    /** A whole feed entry as one JSON object (see {@code FeedEntry.toJson()}). */
-    public static String entryJson(dev.txchat.core.FeedEntry entry) {
+    /**
+     * A whole feed entry as one JSON object (see {@code FeedEntry.toJson()}); for a business
+     * {@code viewer} without the acting user, and without the staff author of a message the
+     * operator wrote as the platform participant (account threads).
+     */
+    public static String entryJson(dev.txchat.core.FeedEntry entry, Actor viewer) {
+        ChatEvent event = entry.event();
+        boolean business = viewer != null && !viewer.isService();
+        if (business && event instanceof ChatEvent.MessagePosted posted
+                && posted.message().sender().type() == ParticipantType.SERVICE
+                && posted.message().sender().userId() == null) {
+            Message m = posted.message().message();
+            event = new ChatEvent.MessagePosted(posted.conversationId(), new ParticipantMessage(new Message(m.id(),
+                    m.conversationId(), m.sequence(), m.senderId(), m.sentByType(), null, m.body(), m.createdAt(),
+                    m.readAt(), m.clientMessageId()), posted.message().sender()), posted.actor());
+        }
+        String eventJson = encode(event);
+        if (business) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fields = (Map<String, Object>) Json.read(eventJson);
+            fields.remove("actor");
+            eventJson = Json.write(fields);
+        }
         StringBuilder out = new StringBuilder(512);
         out.append("{\"position\":");
         Json.write(out, entry.position().toString());
         out.append(",\"type\":");
-        Json.write(out, type(entry.event()));
+        Json.write(out, type(event));
         out.append(",\"conversationId\":");
-        Json.write(out, entry.event().conversationId().toString());
+        Json.write(out, event.conversationId().toString());
         out.append(",\"committedAt\":");
         Json.write(out, entry.committedAt().toString());
-        out.append(",\"event\":").append(encode(entry.event()));
+        out.append(",\"event\":").append(eventJson);
         out.append(",\"audience\":").append(encode(entry.audience()));
         return out.append('}').toString();
     }

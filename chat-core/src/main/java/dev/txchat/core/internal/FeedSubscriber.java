@@ -79,7 +79,7 @@ final class FeedSubscriber implements FeedSubscription, Runnable {
         // fix where a new subscription starts before returning: at what is committed now
         feed.sequence();
         Instant now = clock.instant();
-        store.inTransaction(tx -> tx.leaseSubscription(name, owner, now, now));
+        store.inOwnTransaction(tx -> tx.leaseSubscription(name, owner, now, now));
         wakeUps = store.onFeedAppended(this::wakeUp);
         long every = Math.max(1, settings.lease().toMillis() / 3);
         renewer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
@@ -114,16 +114,27 @@ final class FeedSubscriber implements FeedSubscription, Runnable {
                         await(settings.pollInterval());
                         continue;
                     }
-                    List<FeedEntry> batch = feed.read(FeedPosition.of(checkpoint), BATCH).entries();
+                    FeedPosition from = FeedPosition.of(checkpoint);
+                    dev.txchat.core.FeedBatch read = feed.read(from, BATCH);
+                    List<FeedEntry> batch = read.entries();
                     if (batch.isEmpty()) {
+                        if (read.next().compareTo(from) > 0 && advance(read.next())) {
+                            position = read.next(); // only entries this version cannot read: passed
+                            continue;
+                        }
                         await(settings.pollInterval());
                         continue;
                     }
+                    boolean all = true;
                     for (FeedEntry entry : batch) {
                         if (!deliver(entry) || !advance(entry.position())) {
+                            all = false;
                             break;
                         }
                         position = entry.position();
+                    }
+                    if (all && read.next().compareTo(position) > 0 && advance(read.next())) {
+                        position = read.next();
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("chat feed subscription {} failed to read or checkpoint; retrying", name, e);
@@ -157,14 +168,14 @@ final class FeedSubscriber implements FeedSubscription, Runnable {
 
     private long lease() {
         Instant now = clock.instant();
-        long checkpoint = store.inTransaction(tx -> tx.leaseSubscription(name, owner, now, now.plus(settings.lease())));
+        long checkpoint = store.inOwnTransaction(tx -> tx.leaseSubscription(name, owner, now, now.plus(settings.lease())));
         holding = checkpoint >= 0;
         return checkpoint;
     }
 
     private boolean advance(FeedPosition to) {
         Instant now = clock.instant();
-        boolean kept = store.inTransaction(tx -> tx.advanceSubscription(name, owner, to.value(),
+        boolean kept = store.inOwnTransaction(tx -> tx.advanceSubscription(name, owner, to.value(),
                 now.plus(settings.lease())));
         holding = kept;
         return kept;
@@ -185,7 +196,7 @@ final class FeedSubscriber implements FeedSubscription, Runnable {
     private void release() {
         holding = false;
         try {
-            store.inTransaction(tx -> {
+            store.inOwnTransaction(tx -> {
                 tx.releaseSubscription(name, owner);
                 return null;
             });

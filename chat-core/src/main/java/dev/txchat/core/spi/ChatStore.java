@@ -33,6 +33,16 @@ public interface ChatStore {
     <T> T inTransaction(Function<ChatStoreTransaction, T> work);
 
     /**
+     * As {@link #inTransaction}, but never joins a transaction the caller already has open
+     * (a store that can join a host's transaction runs the work on a connection of its own).
+     * The core uses it for the change feed's sequencing and reading. The default is
+     * {@link #inTransaction}, right for stores that never join.
+     */
+    default <T> T inOwnTransaction(Function<ChatStoreTransaction, T> work) {
+        return inTransaction(work);
+    }
+
+    /**
      * Registers {@code wakeUp} to be run soon after any node appends to the change feed, if
      * this store can tell (PostgreSQL's {@code LISTEN/NOTIFY}); subscriptions then deliver
      * within milliseconds instead of at their next poll. The default tells nothing and

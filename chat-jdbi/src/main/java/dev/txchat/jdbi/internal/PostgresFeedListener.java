@@ -31,7 +31,8 @@ public final class PostgresFeedListener {
     private final String channel;
     private final Set<Runnable> wakeUps = ConcurrentHashMap.newKeySet();
     private Thread thread; // guarded by this
-    private volatile boolean stopped;
+    /** The running thread's stop flag; each thread has its own, so a quick re-register never revives an old one. */
+    private java.util.concurrent.atomic.AtomicBoolean stop; // guarded by this
 
     public PostgresFeedListener(Jdbi jdbi, String channel) {
         this.jdbi = jdbi;
@@ -42,8 +43,9 @@ public final class PostgresFeedListener {
     public synchronized AutoCloseable register(Runnable wakeUp) {
         wakeUps.add(wakeUp);
         if (thread == null) {
-            stopped = false;
-            thread = new Thread(this::listen, "txchat-feed-listen-" + THREADS.incrementAndGet());
+            java.util.concurrent.atomic.AtomicBoolean stopThis = new java.util.concurrent.atomic.AtomicBoolean();
+            stop = stopThis;
+            thread = new Thread(() -> listen(stopThis), "txchat-feed-listen-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
             thread.start();
         }
@@ -53,13 +55,14 @@ public final class PostgresFeedListener {
     private synchronized void unregister(Runnable wakeUp) {
         wakeUps.remove(wakeUp);
         if (wakeUps.isEmpty() && thread != null) {
-            stopped = true;
+            stop.set(true);
             thread = null;
+            stop = null;
         }
     }
 
-    private void listen() {
-        while (!stopped) {
+    private void listen(java.util.concurrent.atomic.AtomicBoolean stopped) {
+        while (!stopped.get()) {
             try (Handle handle = jdbi.open()) {
                 // the channel is the validated table prefix plus "feed", never input
                 handle.execute("LISTEN " + channel);
@@ -68,14 +71,14 @@ public final class PostgresFeedListener {
                         connection.getClass().getClassLoader());
                 Object pg = connection.unwrap(pgConnection);
                 Method getNotifications = pgConnection.getMethod("getNotifications", int.class);
-                while (!stopped) {
+                while (!stopped.get()) {
                     Object[] notifications = (Object[]) getNotifications.invoke(pg, WAIT_MILLIS);
                     if (notifications != null && notifications.length > 0) {
                         wakeUps.forEach(Runnable::run);
                     }
                 }
             } catch (Exception e) {
-                if (!stopped) {
+                if (!stopped.get()) {
                     LOG.debug("listening for chat feed notifications failed; reconnecting in 1 s", e);
                     try {
                         TimeUnit.SECONDS.sleep(1);
