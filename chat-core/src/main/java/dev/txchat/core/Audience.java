@@ -1,5 +1,6 @@
 package dev.txchat.core;
 
+import dev.txchat.core.spi.MemberScope;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -47,16 +48,7 @@ public record Audience(Set<ParticipantRef> members, boolean staff) {
         if (actor.isService()) {
             return staff;
         }
-        for (ParticipantRef member : members) {
-            if (member.userId() == null) {
-                if (member.organizationId() != null && member.organizationId().equals(actor.organizationId())) {
-                    return true;
-                }
-            } else if (member.userId().equals(actor.userId())
-                    && Objects.equals(member.organizationId(), actor.organizationId())) {
-                return true;
-            }
-        }
-        return false;
+        MemberScope scope = new MemberScope(actor.userId(), actor.organizationId());
+        return members.stream().anyMatch(m -> scope.admitsMember(m.userId(), m.organizationId()));
     }
 }

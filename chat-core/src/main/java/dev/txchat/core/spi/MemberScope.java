@@ -30,9 +30,18 @@ public record MemberScope(String userId, String organizationId) {
         if (!p.isActive() || p.type() != ParticipantType.BUSINESS) {
             return false;
         }
-        if (p.userId() != null) {
-            return p.userId().equals(userId) && Objects.equals(p.organizationId(), organizationId);
+        return admitsMember(p.userId(), p.organizationId());
+    }
+
+    /**
+     * Whether an active business member with this user id (null: the whole organization) and
+     * organization makes its conversation visible to this business user. The one place the
+     * rule is written in Java; the JDBI store's SQL mirrors it.
+     */
+    public boolean admitsMember(String memberUserId, String memberOrganizationId) {
+        if (memberUserId != null) {
+            return memberUserId.equals(userId) && Objects.equals(memberOrganizationId, organizationId);
         }
-        return organizationId != null && organizationId.equals(p.organizationId());
+        return organizationId != null && organizationId.equals(memberOrganizationId);
     }
 }
