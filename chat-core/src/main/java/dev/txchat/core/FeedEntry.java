@@ -32,7 +32,7 @@ public record FeedEntry(FeedPosition position, ChatEvent event, Audience audienc
 
     /**
      * The entry as {@code viewer} may see it, as JSON: what to push to a connected user. For a
-     * business viewer the acting user is left out and, when the operator wrote as the
+     * business viewer an acting staff member's user id is null and, when the operator wrote as the
      * platform (account threads), so is the staff member's {@code authorUserId} — as
      * {@link ChatService} shows that viewer. Check {@link Audience#admits(Actor)} first.
      */

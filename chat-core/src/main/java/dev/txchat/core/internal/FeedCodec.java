@@ -96,8 +96,8 @@ public final class FeedCodec {
 
     /**
      * A whole feed entry as one JSON object (see {@code FeedEntry.toJson()}); for a business
-     * {@code viewer} without the acting user, and without the staff author of a message the
-     * operator wrote as the platform participant (account threads).
+     * {@code viewer} without the user id of an acting staff member, and without the staff
+     * author of a message the operator wrote as the platform participant (account threads).
      */
     public static String entryJson(dev.txchat.core.FeedEntry entry, Actor viewer) {
         ChatEvent event = entry.event();
@@ -111,10 +111,13 @@ public final class FeedCodec {
                     m.readAt(), m.clientMessageId()), posted.message().sender()), posted.actor());
         }
         String eventJson = encode(event);
-        if (business) {
+        if (business && event.actor().isService()) {
+            // which staff member acted stays with staff; the viewer sees the operator side
             @SuppressWarnings("unchecked")
             Map<String, Object> fields = (Map<String, Object>) Json.read(eventJson);
-            fields.remove("actor");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> actor = (Map<String, Object>) fields.get("actor");
+            actor.put("userId", null);
             eventJson = Json.write(fields);
         }
         StringBuilder out = new StringBuilder(512);
