@@ -304,25 +304,31 @@ class TxchatAutoConfigurationTest {
     private void runFeedPolling(String pollInterval, boolean expectDelivery) {
         runner().withPropertyValues(pollInterval).run(context -> {
             ChatService chat = context.getBean(ChatService.class);
-            List<FeedEntry> heard = new CopyOnWriteArrayList<>();
-            FeedSubscription subscription = chat.feed().subscribe("poll-test", heard::add);
+            CountDownLatch heard = new CountDownLatch(1);
+            FeedSubscription subscription = chat.feed().subscribe("poll-test", entry -> heard.countDown());
             try (ChatService otherNode = ChatService.builder().store(JdbiChatStore.create(
                     context.getBean(DataSource.class))).build()) {
-                Thread.sleep(300); // the subscription's first poll is behind it
+                awaitIdle("txchat-feed-poll-test-"); // its first poll is behind it: it waits its interval
                 postOnce(otherNode, "from another node");
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-                while (heard.isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                assertThat(heard.await(3, TimeUnit.SECONDS)).as("heard with " + pollInterval)
+                        .isEqualTo(expectDelivery);
             } finally {
                 subscription.close();
             }
-            if (expectDelivery) {
-                assertThat(heard).as("heard with " + pollInterval).isNotEmpty();
-            } else {
-                assertThat(heard).as("heard with " + pollInterval).isEmpty();
-            }
         });
+    }
+
+    /** Waits until the subscription thread named {@code prefix…} is parked in its poll wait. */
+    private static void awaitIdle(String prefix) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int waitingSeen = 0;
+        while (waitingSeen < 20) {
+            boolean waiting = Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().startsWith(prefix) && t.getState() == Thread.State.TIMED_WAITING);
+            waitingSeen = waiting ? waitingSeen + 1 : 0;
+            assertThat(System.nanoTime()).as("the subscription went idle").isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
     }
 
     // ---- host beans picked up -----------------------------------------------------------------
