@@ -166,16 +166,25 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     @Override
     public long leaseSubscription(String name, String owner, Instant now, Instant leaseUntil) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("name", name);
-        params.put("position", feedHead());
-        insertIgnoringDuplicate(sql.insertSubscription, params);
-        int taken = update(sql.takeLease).bind("owner", owner).bind("leaseUntil", Times.toMicros(leaseUntil))
-                .bind("name", name).bind("now", Times.toMicros(now)).execute();
+        // the common case, a renewal or a takeover, is one update; a new name is created first
+        int taken = takeLease(name, owner, now, leaseUntil);
+        if (taken == 0 && query(sql.selectSubscriptionPosition).bind("name", name).mapTo(Long.class).findOne()
+                .isEmpty()) {
+            Map<String, Object> params = new HashMap<>();
+            params.put("name", name);
+            params.put("position", feedHead());
+            insertIgnoringDuplicate(sql.insertSubscription, params);
+            taken = takeLease(name, owner, now, leaseUntil);
+        }
         if (taken == 0) {
             return -1;
         }
         return query(sql.selectSubscriptionPosition).bind("name", name).mapTo(Long.class).one();
+    }
+
+    private int takeLease(String name, String owner, Instant now, Instant leaseUntil) {
+        return update(sql.takeLease).bind("owner", owner).bind("leaseUntil", Times.toMicros(leaseUntil))
+                .bind("name", name).bind("now", Times.toMicros(now)).execute();
     }
 
     @Override
