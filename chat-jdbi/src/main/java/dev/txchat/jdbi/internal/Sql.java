@@ -41,10 +41,12 @@ public final class Sql {
     final String feedSubscriptions;
     final String lockFeedHead;
     final String selectFeedHead;
-    final String selectUnsequenced;
+    /** Committed entries waiting for a position, oldest first; param max. Tests EXPLAIN it. */
+    public final String selectUnsequenced;
     final String sequenceEntry;
     final String advanceFeedHead;
-    final String readFeed;
+    /** A feed page by position; params after, max. Tests EXPLAIN it. */
+    public final String readFeed;
     final String insertSubscription;
     final String takeLease;
     final String selectSubscriptionPosition;
