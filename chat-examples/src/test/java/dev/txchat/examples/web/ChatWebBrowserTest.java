@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -150,8 +151,11 @@ class ChatWebBrowserTest {
         assertThat(shot).isNotEmptyFile();
     }
 
+    /** Waits on a condition; an element the page re-rendered meanwhile (stale) just means "look again". */
     private static WebDriverWait wait(WebDriver driver) {
-        return new WebDriverWait(driver, TIMEOUT);
+        WebDriverWait wait = new WebDriverWait(driver, TIMEOUT);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private static void waitLive(WebDriver driver) {
