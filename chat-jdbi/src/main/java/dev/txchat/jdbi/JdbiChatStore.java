@@ -4,6 +4,7 @@ import dev.txchat.core.spi.ChatStore;
 import dev.txchat.core.spi.ChatStoreTransaction;
 import dev.txchat.jdbi.internal.JdbiStoreTransaction;
 import dev.txchat.jdbi.internal.Migrator;
+import dev.txchat.jdbi.internal.ParticipantsCache;
 import dev.txchat.jdbi.internal.PostgresFeedListener;
 import dev.txchat.jdbi.internal.Sql;
 import dev.txchat.jdbi.internal.TransientErrors;
@@ -113,6 +114,8 @@ public final class JdbiChatStore implements ChatStore {
     private final boolean feedNotifications;
     /** Resolved lazily: detection needs a connection, which create(...) should not demand. */
     private volatile Sql sql;
+    /** Participants of recently written conversations, checked against the locked row's version. */
+    private final ParticipantsCache participantsCache = new ParticipantsCache();
     /** PostgreSQL only, created on the first subscription. */
     private PostgresFeedListener feedListener; // guarded by this
 
@@ -272,8 +275,8 @@ public final class JdbiChatStore implements ChatStore {
                             // MariaDB defaults to REPEATABLE READ, whose snapshot would hide the row
                             // that won a unique-key race from the loser's following read
                             ? h.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
-                                    tx -> work.apply(new JdbiStoreTransaction(tx, statements, false)))
-                            : h.inTransaction(tx -> work.apply(new JdbiStoreTransaction(tx, statements, false)));
+                                    tx -> JdbiStoreTransaction.run(work, new JdbiStoreTransaction(tx, statements, participantsCache, false)))
+                            : h.inTransaction(tx -> JdbiStoreTransaction.run(work, new JdbiStoreTransaction(tx, statements, participantsCache, false)));
                 };
                 if (mayJoin) {
                     return jdbi.withHandle(callback);
@@ -305,12 +308,12 @@ public final class JdbiChatStore implements ChatStore {
      * midway (a validation or conflict found after a first write), what it wrote is rolled
      * back to the savepoint and the host's transaction stays usable and unchanged by it.
      */
-    private static <T> T joinHostTransaction(Handle h, Sql statements, Function<ChatStoreTransaction, T> work) {
+    private <T> T joinHostTransaction(Handle h, Sql statements, Function<ChatStoreTransaction, T> work) {
         String savepoint = "txchat_" + SAVEPOINTS.incrementAndGet();
         h.savepoint(savepoint);
         T result;
         try {
-            result = work.apply(new JdbiStoreTransaction(h, statements, true));
+            result = JdbiStoreTransaction.run(work, new JdbiStoreTransaction(h, statements, participantsCache, true));
         } catch (RuntimeException | Error e) {
             try {
                 h.rollbackToSavepoint(savepoint);
@@ -327,13 +330,13 @@ public final class JdbiChatStore implements ChatStore {
      * Runs the work on a connection the pool handed out with auto-commit off, and commits
      * (or rolls back) itself: nobody else will, and a pool rolls back what is left open.
      */
-    private static <T> T ownOpenTransaction(Handle h, Sql statements, Function<ChatStoreTransaction, T> work) {
+    private <T> T ownOpenTransaction(Handle h, Sql statements, Function<ChatStoreTransaction, T> work) {
         if (statements.dialect() == Dialect.MARIADB) {
             h.setTransactionIsolationLevel(TransactionIsolationLevel.READ_COMMITTED);
         }
         T result;
         try {
-            result = work.apply(new JdbiStoreTransaction(h, statements, false));
+            result = JdbiStoreTransaction.run(work, new JdbiStoreTransaction(h, statements, participantsCache, false));
         } catch (RuntimeException | Error e) {
             try {
                 h.rollback();
@@ -389,7 +392,7 @@ public final class JdbiChatStore implements ChatStore {
     public AutoCloseable onFeedAppended(Runnable wakeUp) {
         Objects.requireNonNull(wakeUp, "wakeUp");
         Sql statements = sql();
-        if (statements.dialect() != Dialect.POSTGRESQL || !feedNotifications) {
+        if (!statements.customization().notifiesFeedAppends() || !feedNotifications) {
             return () -> {
             };
         }

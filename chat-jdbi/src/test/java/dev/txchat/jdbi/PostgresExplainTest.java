@@ -142,7 +142,7 @@ class PostgresExplainTest {
 
         assertIndexedWithoutScanningMessages(plan);
         assertThat(plan).contains("Index Scan Backward using " + PREFIX + "conversations_activity_ix")
-                .contains(PREFIX + "messages_sequence_uk")
+                .contains("Index Scan using " + PREFIX + "messages_pk")
                 .doesNotContain("Seq Scan on " + PREFIX + "conversations");
     }
 

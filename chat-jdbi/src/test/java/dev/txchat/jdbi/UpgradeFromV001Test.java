@@ -66,6 +66,9 @@ class UpgradeFromV001Test {
             String otherOrg = "globex-" + UUID.randomUUID();
             directory.register(tx, Map.of(), new WalletOwner(user, org), new WalletOwner(user, otherOrg));
             try (ChatService chat = ChatService.builder().store(store).transactionDirectory(directory).build()) {
+                // V005 named the newest message of every conversation written before it
+                assertThat(chat.getConversation(STAFF, ConversationId.parse(live)).lastMessage().message().body())
+                        .isEqualTo("written by version 1");
                 TransactionChat reopened = chat.openTransactionChat(STAFF, new OpenTransactionChat(tx,
                         ParticipantRef.businessUser(user, org), NewMessage.of("after the upgrade")));
                 TransactionChat otherOrganization = chat.openTransactionChat(STAFF, new OpenTransactionChat(tx,

@@ -433,7 +433,8 @@ public final class InMemoryChatStore implements ChatStore {
         @Override
         public Optional<StoredConversation> lockConversation(ConversationId id) {
             // Units of work are already serialized by the store lock.
-            return findConversation(id);
+            return findConversation(id).map(c -> new StoredConversation(c.conversation(), c.messageCount(),
+                    c.unreadFromService(), c.unreadFromBusiness(), c.lastActivityAt(), null));
         }
 
         @Override

@@ -92,6 +92,20 @@ final class InterceptingChatStore implements ChatStore {
             return found;
         }
 
+        /**
+         * Fires the armed hook when the key has a live conversation, just before the locking
+         * lookup: a store that locks by key in one statement must then notice the delete
+         * that committed in between, or wait for it and notice it.
+         */
+        @Override
+        public Optional<StoredConversation> lockLiveConversation(String liveKey) {
+            Runnable hook = afterFindLive.get();
+            if (hook != null && tx.findLiveConversation(liveKey).isPresent() && afterFindLive.compareAndSet(hook, null)) {
+                hook.run();
+            }
+            return tx.lockLiveConversation(liveKey);
+        }
+
         @Override
         public Stored<TransactionTicket> findOrCreateTicket(TicketId id, String transactionId,
                                                             Map<String, String> details, Instant createdAt) {

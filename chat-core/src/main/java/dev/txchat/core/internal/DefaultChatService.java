@@ -189,29 +189,39 @@ public final class DefaultChatService implements ChatService {
 
         return run(tx -> {
             Instant now = now();
-            TransactionTicket ticket = tx.findOrCreateTicket(TicketId.random(), transactionId, details, now).value();
             List<ChatEvent> events = new ArrayList<>();
-            LiveChat live = liveTransactionChat(tx, ticket, transactionId, business, liveKey, actor, now, events);
+            LiveChat live = liveTransactionChat(tx, transactionId, details, business, liveKey, actor, now, events);
             Conversation conversation = live.conversation();
             ConversationId id = conversation.id();
             Participant sender = senderFor(tx, actor, conversation, now, events);
+            Conversation current = withParticipant(conversation, sender);
             Stored<Message> message = tx.appendMessage(newMessage(id, sender, actor, content, now));
-            ParticipantMessage posted = posted(message, sender, conversation, actor);
+            ParticipantMessage posted = posted(message, sender, current, actor);
             if (message.created()) {
                 events.add(new ChatEvent.MessagePosted(id, posted, actor));
             }
-            // the ticket's conversations include this one with every participant added above
-            TransactionTicket withConversations = tx.findTicket(transactionId).orElseThrow();
-            Conversation current = withConversations.conversations().stream()
-                    .filter(c -> c.id().equals(id))
-                    .findFirst()
-                    .orElseThrow();
+            // the ticket as read before the append, with this chat as it is now
+            TransactionTicket ticket = live.ticket().withConversations(withConversation(live.ticket(), current));
             // the opener sees the other chats of the ticket only if it may view chats at all
             TransactionTicket visibleTicket = accessPolicy.permits(actor, ChatAction.VIEW)
-                    ? withConversations : withConversations.withConversations(List.of(current));
+                    ? ticket : ticket.withConversations(List.of(current));
             return new Outcome<>(new TransactionChat(visibleTicket, current, posted, live.created()), events,
                     audience(current));
         });
+    }
+
+    /** The ticket's conversations, oldest first, with {@code current} in place of its stored state. */
+    private static List<Conversation> withConversation(TransactionTicket ticket, Conversation current) {
+        List<Conversation> conversations = new ArrayList<>();
+        for (Conversation c : ticket.conversations()) {
+            if (!c.id().equals(current.id())) {
+                conversations.add(c);
+            }
+        }
+        conversations.add(current);
+        conversations.sort(java.util.Comparator.comparing(Conversation::createdAt)
+                .thenComparing(c -> c.id().toString()));
+        return conversations;
     }
 
     /**
@@ -238,33 +248,41 @@ public final class DefaultChatService implements ChatService {
     }
 
     /**
-     * The live chat of the key, locked, or a new one. A live chat found without its lock can
-     * be deleted before the lock is granted; it is then not written to, the key is free,
-     * and the next round creates the new chat (or finds the one a concurrent opener made).
+     * The live chat of the key, locked, or a new one, with its ticket. The lookup locks by
+     * key: a chat deleted while it waited is not returned, and the next round creates the new
+     * chat (or finds the one a concurrent opener made).
      */
-    private LiveChat liveTransactionChat(ChatStoreTransaction tx, TransactionTicket ticket, String transactionId,
+    private LiveChat liveTransactionChat(ChatStoreTransaction tx, String transactionId, Map<String, String> details,
                                          ParticipantRef business, String liveKey, Actor actor, Instant now,
                                          List<ChatEvent> events) {
         for (int round = 1; round <= LIVE_CHAT_ROUNDS; round++) {
-            Optional<StoredConversation> found = tx.findLiveConversation(liveKey);
-            if (found.isEmpty()) {
-                Participant staff = newParticipant(ParticipantRef.serviceUser(actor.userId()), now);
-                Conversation fresh = new Conversation(ConversationId.random(), ConversationKind.TRANSACTION,
-                        ticket.id(), transactionId, business.organizationId(), null, ConversationStatus.OPEN, now,
-                        List.of(newParticipant(business, now), staff));
-                Stored<StoredConversation> stored = tx.createConversation(new NewConversation(fresh, liveKey));
-                if (stored.created()) {
-                    events.add(new ChatEvent.ConversationStarted(stored.value().conversation(), actor));
-                    return new LiveChat(stored.value().conversation(), true);
-                }
-                found = Optional.of(stored.value());
-            }
-            Optional<StoredConversation> locked = tx.lockConversation(found.get().conversation().id());
+            Optional<StoredConversation> locked = tx.lockLiveConversation(liveKey);
             if (locked.isPresent() && !locked.get().conversation().isDeleted()) {
                 Conversation conversation = locked.get().conversation();
                 Participant member = ensureActive(tx, conversation, business, now, actor, events);
-                return new LiveChat(withParticipant(conversation, member), false);
+                TransactionTicket ticket = tx.findTicket(transactionId)
+                        .orElseThrow(() -> new IllegalStateException("live chat " + conversation.id() + " has no ticket"));
+                return new LiveChat(withParticipant(conversation, member), ticket, false);
             }
+            if (locked.isPresent()) {
+                continue;
+            }
+            TransactionTicket ticket = tx.findTicket(transactionId).orElse(null);
+            if (ticket == null) {
+                Stored<TransactionTicket> made = tx.findOrCreateTicket(TicketId.random(), transactionId, details, now);
+                // a concurrent opener's ticket comes with its chats
+                ticket = made.created() ? made.value() : tx.findTicket(transactionId).orElse(made.value());
+            }
+            Participant staff = newParticipant(ParticipantRef.serviceUser(actor.userId()), now);
+            Conversation fresh = new Conversation(ConversationId.random(), ConversationKind.TRANSACTION,
+                    ticket.id(), transactionId, business.organizationId(), null, ConversationStatus.OPEN, now,
+                    List.of(newParticipant(business, now), staff));
+            Stored<StoredConversation> stored = tx.createConversation(new NewConversation(fresh, liveKey));
+            if (stored.created()) {
+                events.add(new ChatEvent.ConversationStarted(stored.value().conversation(), actor));
+                return new LiveChat(stored.value().conversation(), ticket, true);
+            }
+            // a concurrent opener created it first: the next round locks theirs
         }
         throw new ConflictException("the chat was deleted and reopened concurrently too often; try again");
     }
@@ -276,7 +294,7 @@ public final class DefaultChatService implements ChatService {
      */
     private static final int LIVE_CHAT_ROUNDS = 100;
 
-    private record LiveChat(Conversation conversation, boolean created) {
+    private record LiveChat(Conversation conversation, TransactionTicket ticket, boolean created) {
     }
 
     @Override

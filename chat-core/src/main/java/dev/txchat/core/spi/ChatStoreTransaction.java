@@ -53,12 +53,28 @@ public interface ChatStoreTransaction {
 
     /**
      * As {@link #findConversation}, but also locks the conversation row until the unit of
-     * work ends, so that concurrent writers to the same conversation are serialized.
+     * work ends, so that concurrent writers to the same conversation are serialized. The
+     * result's {@link StoredConversation#lastMessage() lastMessage} is null: writers never
+     * need it, and reading it would make every write read the message table.
      */
     Optional<StoredConversation> lockConversation(ConversationId id);
 
     /** The live conversation holding {@code liveKey}, if any. */
     Optional<StoredConversation> findLiveConversation(String liveKey);
+
+    /**
+     * The live conversation holding {@code liveKey}, locked as by {@link #lockConversation};
+     * empty if there is none, including when it was deleted while this call waited for its
+     * lock. The default looks it up, then locks it and re-checks it; a store that can lock by
+     * key in one step should.
+     */
+    default Optional<StoredConversation> lockLiveConversation(String liveKey) {
+        Optional<StoredConversation> found = findLiveConversation(liveKey);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        return lockConversation(found.get().conversation().id()).filter(c -> !c.conversation().isDeleted());
+    }
 
     /**
      * Marks the conversation DELETED and frees its live key. Returns false if it was

@@ -53,6 +53,7 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     private final Handle handle;
     private final Sql sql;
+    private final ParticipantsCache participantsCache;
     /**
      * Message counts of the conversation rows this transaction has locked, kept current as it
      * appends: a row locked once stays locked until commit, so appending needs no second lock.
@@ -62,10 +63,45 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
     /** Whether the unit of work runs inside a transaction its caller (the host) commits later. */
     private final boolean joined;
 
-    public JdbiStoreTransaction(Handle handle, Sql sql, boolean joined) {
+    /**
+     * Conversations whose participants this transaction changed: their participants are read
+     * from the database, never cached, until it ends (the change may still roll back).
+     */
+    private final java.util.Set<ConversationId> participantsChanged = new java.util.HashSet<>();
+
+    /**
+     * A message appended but not yet written: it is written with the unit of work's feed
+     * entries in one statement where the database allows, else before any other statement.
+     */
+    private PendingAppend pending;
+
+    private record PendingAppend(Map<String, Object> params, ParticipantType sentBy) {
+    }
+
+    public JdbiStoreTransaction(Handle handle, Sql sql, ParticipantsCache participantsCache, boolean joined) {
         this.handle = handle;
         this.sql = sql;
+        this.participantsCache = participantsCache;
         this.joined = joined;
+    }
+
+    /** Runs a unit of work and writes what it left pending, before its transaction commits. */
+    public static <T> T run(java.util.function.Function<? super ChatStoreTransaction, T> work,
+                            JdbiStoreTransaction tx) {
+        T result = work.apply(tx);
+        tx.flush();
+        return result;
+    }
+
+    /** Writes what is still pending; the store calls it before committing. */
+    public void flush() {
+        PendingAppend append = pending;
+        if (append == null) {
+            return;
+        }
+        pending = null;
+        bindAll(update(sql.insertMessage), append.params()).execute();
+        bindAll(update(sql.bumpAfterMessage(append.sentBy())), append.params()).execute();
     }
 
     // ---- secrets and commit ---------------------------------------------------------------------
@@ -114,7 +150,16 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         if (records.isEmpty()) {
             return;
         }
-        Update insert = update(sql.insertFeed(records.size()));
+        PendingAppend append = pending;
+        String inOne = append == null ? null : sql.appendMessageWithFeed(append.sentBy(), records.size());
+        Update insert;
+        if (inOne != null) {
+            // the message, its counters and the feed entries in one round trip
+            pending = null;
+            insert = bindAll(Handles.update(handle, inOne), append.params());
+        } else {
+            insert = update(sql.insertFeed(records.size()));
+        }
         for (int i = 0; i < records.size(); i++) {
             FeedRecord r = records.get(i);
             insert.bind("aggregateid" + i, r.conversationId().toString())
@@ -211,11 +256,15 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
     @Override
     public Stored<TransactionTicket> findOrCreateTicket(TicketId id, String transactionId, Map<String, String> details,
                                                         Instant createdAt) {
-        insertIgnoringDuplicate(sql.insertTicket, Map.of(
+        Map<String, String> stored = details == null ? Map.of() : details;
+        Map<String, Object> params = Map.of(
                 "id", id.toString(),
                 "transactionId", transactionId,
-                "details", DetailsCodec.encode(details == null ? Map.of() : details),
-                "createdAt", Times.toMicros(createdAt)));
+                "details", DetailsCodec.encode(stored),
+                "createdAt", Times.toMicros(createdAt));
+        if (insertIgnoringDuplicate(sql.insertTicket, params) == Inserted.YES) {
+            return Stored.created(new TransactionTicket(id, transactionId, stored, createdAt, List.of()));
+        }
         TransactionTicket ticket = selectTicket(transactionId)
                 // only when the winning insert is not committed yet and the database did not wait for it
                 .orElseThrow(() -> new RetryableConflictException("ticket of transaction " + transactionId));
@@ -224,14 +273,39 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     @Override
     public Optional<TransactionTicket> findTicket(String transactionId) {
-        return selectTicket(transactionId).map(ticket -> {
-            List<ConversationRow> rows = query(sql.selectConversationsOfTicket)
-                    .bind("ticketId", ticket.id().toString())
-                    .map(JdbiStoreTransaction::conversationRow)
-                    .list();
-            return ticket.withConversations(withParticipants(rows).stream()
-                    .map(StoredConversation::conversation).toList());
-        });
+        // the ticket, its conversations, their newest messages and participants: one statement
+        TransactionTicket[] ticket = {null};
+        Map<ConversationId, ConversationRow> rows = new java.util.LinkedHashMap<>();
+        Map<ConversationId, List<Participant>> participants = new HashMap<>();
+        query(sql.selectTicketWithConversations).bind("transactionId", transactionId).map((rs, ctx) -> {
+            if (ticket[0] == null) {
+                ticket[0] = new TransactionTicket(new TicketId(uuid(rs, "t_id")), rs.getString("t_transaction_id"),
+                        DetailsCodec.decode(rs.getString("t_details")), instant(rs, "t_created_at"), List.of());
+            }
+            if (rs.getString("id") != null) {
+                ConversationId id = ConversationId.parse(rs.getString("id"));
+                ConversationRow row = rows.get(id);
+                if (row == null) {
+                    row = conversationRow(rs, ctx);
+                    rows.put(id, row);
+                }
+                List<Participant> list = participants.computeIfAbsent(row.id(), k -> new ArrayList<>());
+                if (rs.getString("p_id") != null) {
+                    list.add(participant(rs, "p_"));
+                }
+            }
+            return Boolean.TRUE;
+        }).list();
+        if (ticket[0] == null) {
+            return Optional.empty();
+        }
+        List<Conversation> conversations = new ArrayList<>(rows.size());
+        for (ConversationRow row : rows.values()) {
+            List<Participant> list = participants.getOrDefault(row.id(), List.of());
+            cacheParticipants(row, list);
+            conversations.add(row.toStored(list).conversation());
+        }
+        return Optional.of(ticket[0].withConversations(conversations));
     }
 
     private Optional<TransactionTicket> selectTicket(String transactionId) {
@@ -258,19 +332,19 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         params.put("status", c.status().name());
         params.put("liveKey", liveKey);
         params.put("createdAt", Times.toMicros(c.createdAt()));
+        params.put("participantsVersion", newParticipantsVersion());
         for (int attempt = 1; attempt <= LIVE_KEY_ATTEMPTS; attempt++) {
-            insertIgnoringDuplicate(sql.insertConversation, params);
-            String holder = liveKey == null
+            Inserted inserted = insertIgnoringDuplicate(sql.insertConversation, params);
+            // ids are random: only the live key can be taken
+            String holder = liveKey == null || inserted == Inserted.YES
                     ? c.id().toString()
                     : query(sql.selectConversationIdByLiveKey).bind("liveKey", liveKey)
                             .mapTo(String.class).findOne().orElse(null);
             if (c.id().toString().equals(holder)) {
                 // the insert holds the new row's lock until commit, and its count is zero
                 lockedMessageCounts.put(holder, 0L);
-                int joinOrder = 0;
-                for (Participant p : c.participants()) {
-                    insertParticipant(c.id(), p.id(), p.type(), p.userId(), p.organizationId(), p.joinedAt(), ++joinOrder);
-                }
+                participantsChanged.add(c.id());
+                insertParticipants(c.id(), c.participants(), 1);
                 // what was just inserted: no counters, no message yet, active since creation
                 return Stored.created(new StoredConversation(c, 0, 0, 0, c.createdAt(), null));
             }
@@ -292,23 +366,51 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     @Override
     public Optional<StoredConversation> lockConversation(ConversationId id) {
-        // lock first, then read: a read in the same statement as a lock wait could miss what the
-        // transaction that held the lock committed
-        if (lockRow(id).isEmpty()) {
+        return locked(query(sql.lockConversation).bind("id", id.toString()));
+    }
+
+    @Override
+    public Optional<StoredConversation> lockLiveConversation(String liveKey) {
+        Objects.requireNonNull(liveKey, "liveKey");
+        if (!sql.customization().locksByLiveKey()) {
+            // look up, lock by primary key, re-check: a live key is only ever cleared by a delete
+            return query(sql.selectConversationIdByLiveKey).bind("liveKey", liveKey).mapTo(String.class).findOne()
+                    .flatMap(id -> lockConversation(ConversationId.parse(id)))
+                    .filter(c -> !c.conversation().isDeleted());
+        }
+        // one locking read by key: a delete that committed while it waited has cleared the key,
+        // and the row is then not returned
+        return locked(query(sql.lockLiveConversation).bind("liveKey", liveKey))
+                .filter(c -> !c.conversation().isDeleted());
+    }
+
+    /**
+     * Runs a locking read of one conversation row, then attaches its participants: from the
+     * cache when the locked row's version matches, else read (under the lock, so consistent
+     * with that version) and cached. The newest message is not loaded: writers never need it.
+     */
+    private Optional<StoredConversation> locked(Query lockingRead) {
+        Optional<ConversationRow> row = lockingRead.map(JdbiStoreTransaction::lockedRow).findOne();
+        if (row.isEmpty()) {
             return Optional.empty();
         }
-        Optional<StoredConversation> locked = load(id);
-        locked.ifPresent(c -> lockedMessageCounts.put(id.toString(), c.messageCount()));
-        return locked;
+        ConversationRow r = row.get();
+        lockedMessageCounts.put(r.id().toString(), r.messageCount());
+        List<Participant> participants = participantsChanged.contains(r.id())
+                ? null : participantsCache.get(r.id(), r.participantsVersion());
+        if (participants == null) {
+            participants = query(sql.selectParticipants).bind("conversationId", r.id().toString())
+                    .map(JdbiStoreTransaction::participant).list();
+            cacheParticipants(r, participants);
+        }
+        return Optional.of(r.toStored(participants));
     }
 
     @Override
     public Optional<StoredConversation> findLiveConversation(String liveKey) {
         Objects.requireNonNull(liveKey, "liveKey");
-        return first(withParticipants(query(sql.selectConversationByLiveKey)
-                .bind("liveKey", liveKey)
-                .map(JdbiStoreTransaction::conversationRow)
-                .list()));
+        return query(sql.selectConversationIdByLiveKey).bind("liveKey", liveKey).mapTo(String.class).findOne()
+                .flatMap(id -> load(ConversationId.parse(id)));
     }
 
     @Override
@@ -357,8 +459,10 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         int joinOrder = query(sql.nextJoinOrder)
                 .bind("conversationId", conversationId.toString())
                 .mapTo(Integer.class).one();
-        insertParticipant(conversationId, id, who.type(), who.userId(), who.organizationId(), joinedAt, joinOrder);
-        return Stored.created(new Participant(id, who.type(), who.userId(), who.organizationId(), joinedAt, null));
+        Participant added = new Participant(id, who.type(), who.userId(), who.organizationId(), joinedAt, null);
+        insertParticipants(conversationId, List.of(added), joinOrder);
+        participantsChanged(conversationId);
+        return Stored.created(added);
     }
 
     @Override
@@ -372,6 +476,7 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         if (updated == 0) {
             return Optional.empty();
         }
+        participantsChanged(conversationId);
         return query(sql.selectParticipantById)
                 .bind("id", participantId.toString())
                 .bind("conversationId", conversationId.toString())
@@ -379,17 +484,34 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 .findOne();
     }
 
-    private void insertParticipant(ConversationId conversationId, ParticipantId id, ParticipantType type,
-                                   String userId, String organizationId, Instant joinedAt, int joinOrder) {
-        update(sql.insertParticipant)
-                .bind("id", id.toString())
-                .bind("conversationId", conversationId.toString())
-                .bind("joinOrder", joinOrder)
-                .bind("type", type.name())
-                .bind("userId", userId)
-                .bind("organizationId", organizationId)
-                .bind("joinedAt", Times.toMicros(joinedAt))
-                .execute();
+    /** Gives the conversation's participants a new version, so no node uses a list cached before. */
+    private void participantsChanged(ConversationId conversationId) {
+        participantsChanged.add(conversationId);
+        update(sql.changeParticipantsVersion).bind("participantsVersion", newParticipantsVersion())
+                .bind("id", conversationId.toString()).execute();
+    }
+
+    private static long newParticipantsVersion() {
+        return java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    }
+
+    /** Inserts participants in one statement, joining in list order from {@code firstJoinOrder}. */
+    private void insertParticipants(ConversationId conversationId, List<Participant> participants, int firstJoinOrder) {
+        if (participants.isEmpty()) {
+            return;
+        }
+        Update insert = update(sql.insertParticipants(participants.size()))
+                .bind("conversationId", conversationId.toString());
+        for (int i = 0; i < participants.size(); i++) {
+            Participant p = participants.get(i);
+            insert.bind("id" + i, p.id().toString())
+                    .bind("joinOrder" + i, firstJoinOrder + i)
+                    .bind("type" + i, p.type().name())
+                    .bind("userId" + i, p.userId())
+                    .bind("organizationId" + i, p.organizationId())
+                    .bind("joinedAt" + i, Times.toMicros(p.joinedAt()));
+        }
+        insert.execute();
     }
 
     // ---- messages -----------------------------------------------------------------------------
@@ -411,26 +533,20 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 return Stored.existing(existing.get());
             }
         }
+        flush();
         long seq = count + 1;
-        String inOne = sql.appendInOneStatement(m.sentByType());
-        update(inOne != null ? inOne : sql.insertMessage)
-                .bind("id", m.id().toString())
-                .bind("conversationId", conversationId)
-                .bind("seq", seq)
-                .bind("senderId", m.senderId().toString())
-                .bind("sentByType", m.sentByType().name())
-                .bind("authorUserId", m.authorUserId())
-                .bind("body", m.body())
-                .bind("clientMessageId", m.clientMessageId())
-                .bind("createdAt", Times.toMicros(m.createdAt()))
-                .execute();
-        if (inOne == null) {
-            update(sql.bumpAfterMessage(m.sentByType()))
-                    .bind("seq", seq)
-                    .bind("createdAt", Times.toMicros(m.createdAt()))
-                    .bind("id", conversationId)
-                    .execute();
-        }
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", m.id().toString());
+        params.put("conversationId", conversationId);
+        params.put("seq", seq);
+        params.put("senderId", m.senderId().toString());
+        params.put("sentByType", m.sentByType().name());
+        params.put("authorUserId", m.authorUserId());
+        params.put("body", m.body());
+        params.put("clientMessageId", m.clientMessageId());
+        params.put("createdAt", Times.toMicros(m.createdAt()));
+        // written with the feed entries that follow it, or before the next statement
+        pending = new PendingAppend(params, m.sentByType());
         lockedMessageCounts.put(conversationId, seq);
         return Stored.created(new Message(m.id(), m.conversationId(), seq, m.senderId(), m.sentByType(),
                 m.authorUserId(), m.body(), m.createdAt(), null, m.clientMessageId()));
@@ -472,72 +588,19 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     // ---- helpers ------------------------------------------------------------------------------
 
+    /** A query, after writing any pending append so that the query sees it. */
     private Query query(String statement) {
+        flush();
         return Handles.query(handle, statement);
     }
 
+    /** An update, after writing any pending append so that writes keep their order. */
     private Update update(String statement) {
+        flush();
         return Handles.update(handle, statement);
     }
 
-    /** Locks the conversation row until the transaction ends; its message count, or empty if absent. */
-    /** Locks the conversation row, unless this transaction holds its lock already; returns its message count. */
-    private Optional<Long> lockRow(ConversationId id) {
-        Long locked = lockedMessageCounts.get(id.toString());
-        if (locked != null) {
-            return Optional.of(locked);
-        }
-        Optional<Long> count = query(sql.lockConversation).bind("id", id.toString()).mapTo(Long.class).findOne();
-        count.ifPresent(n -> lockedMessageCounts.put(id.toString(), n));
-        return count;
-    }
-
-    /** One conversation with its counters, last message and participants, in one statement. */
-    private Optional<StoredConversation> load(ConversationId id) {
-        List<Map.Entry<ConversationRow, Optional<Participant>>> rows = query(sql.selectConversationWithParticipants)
-                .bind("id", id.toString())
-                .map((rs, ctx) -> Map.entry(conversationRow(rs, ctx), rs.getString("p_id") == null
-                        ? Optional.<Participant>empty() : Optional.of(participant(rs, "p_"))))
-                .list();
-        if (rows.isEmpty()) {
-            return Optional.empty();
-        }
-        List<Participant> participants = new ArrayList<>(rows.size());
-        rows.forEach(row -> row.getValue().ifPresent(participants::add));
-        return Optional.of(rows.get(0).getKey().toStored(participants));
-    }
-
-    private static Optional<StoredConversation> first(List<StoredConversation> list) {
-        return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
-    }
-
-    /** Attaches participants to conversation rows with one query for all of them. */
-    private List<StoredConversation> withParticipants(List<ConversationRow> rows) {
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        Collection<String> ids = new LinkedHashSet<>();
-        rows.forEach(r -> ids.add(r.id.toString()));
-        Map<String, List<Participant>> byConversation = new HashMap<>();
-        query(sql.selectParticipantsOf)
-                .bindList("conversationIds", List.copyOf(ids))
-                .map((rs, ctx) -> Map.entry(rs.getString("conversation_id"), participant(rs, ctx)))
-                .list()
-                .forEach(e -> byConversation.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
-        List<StoredConversation> result = new ArrayList<>(rows.size());
-        for (ConversationRow r : rows) {
-            result.add(r.toStored(byConversation.getOrDefault(r.id.toString(), List.of())));
-        }
-        return result;
-    }
-
-    /**
-     * Runs an insert that must not fail on a taken unique key. On PostgreSQL and MariaDB the
-     * statement itself ignores the duplicate; H2 raises it, and a failed statement there does
-     * not spoil the transaction, so it is caught.
-     */
-    private void insertIgnoringDuplicate(String insert, Map<String, Object> params) {
-        var update = update(insert);
+    private static Update bindAll(Update update, Map<String, Object> params) {
         params.forEach((name, value) -> {
             if (value == null) {
                 update.bindNull(name, java.sql.Types.VARCHAR);
@@ -545,17 +608,91 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 update.bindByType(name, value, value.getClass());
             }
         });
-        if (sql.dialect() != Dialect.H2) {
-            update.execute();
-            return;
+        return update;
+    }
+
+    /** Locks the conversation row, unless this transaction holds its lock already; returns its message count. */
+    private Optional<Long> lockRow(ConversationId id) {
+        Long locked = lockedMessageCounts.get(id.toString());
+        if (locked != null) {
+            return Optional.of(locked);
         }
-        try {
-            update.execute();
-        } catch (UnableToExecuteStatementException e) {
-            if (!(e.getCause() instanceof SQLException se) || !"23505".equals(se.getSQLState())) {
-                throw e;
+        return lockConversation(id).map(StoredConversation::messageCount);
+    }
+
+    /** One conversation with its counters and newest message; participants as {@link #withParticipants}. */
+    private Optional<StoredConversation> load(ConversationId id) {
+        Optional<ConversationRow> row = query(sql.selectConversation).bind("id", id.toString())
+                .map(JdbiStoreTransaction::conversationRow).findOne();
+        return row.map(r -> withParticipants(List.of(r)).get(0));
+    }
+
+    /**
+     * Attaches participants to conversation rows: from the cache where the row's version
+     * matches, the rest with one query for all of them (which reads the versions it caches
+     * in the same statement).
+     */
+    private List<StoredConversation> withParticipants(List<ConversationRow> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<ConversationId, List<Participant>> byConversation = new HashMap<>();
+        Collection<String> missing = new LinkedHashSet<>();
+        for (ConversationRow r : rows) {
+            List<Participant> cached = participantsChanged.contains(r.id())
+                    ? null : participantsCache.get(r.id(), r.participantsVersion());
+            if (cached != null) {
+                byConversation.put(r.id(), cached);
+            } else {
+                missing.add(r.id().toString());
             }
         }
+        if (!missing.isEmpty()) {
+            Map<ConversationId, Long> versions = new HashMap<>();
+            Map<ConversationId, List<Participant>> found = new HashMap<>();
+            Query read = missing.size() == 1
+                    ? query(sql.selectParticipants).bind("conversationId", missing.iterator().next())
+                    : query(sql.selectParticipantsOf).bindList("conversationIds", List.copyOf(missing));
+            read.map((rs, ctx) -> {
+                        ConversationId conversation = ConversationId.parse(rs.getString("conversation_id"));
+                        versions.put(conversation, rs.getLong("participants_version"));
+                        found.computeIfAbsent(conversation, k -> new ArrayList<>()).add(participant(rs, ctx));
+                        return Boolean.TRUE;
+                    })
+                    .list();
+            found.forEach((conversation, list) -> {
+                if (!participantsChanged.contains(conversation)) {
+                    participantsCache.put(conversation, versions.get(conversation), list);
+                }
+            });
+            byConversation.putAll(found);
+        }
+        List<StoredConversation> result = new ArrayList<>(rows.size());
+        for (ConversationRow r : rows) {
+            result.add(r.toStored(byConversation.getOrDefault(r.id(), List.of())));
+        }
+        return result;
+    }
+
+    private void cacheParticipants(ConversationRow row, List<Participant> participants) {
+        if (!participantsChanged.contains(row.id())) {
+            participantsCache.put(row.id(), row.participantsVersion(), participants);
+        }
+    }
+
+    /** Whether an insert that ignores duplicates inserted its row; UNKNOWN where the database does not say. */
+    private enum Inserted { YES, NO, UNKNOWN }
+
+    /**
+     * Runs an insert that must not fail on a taken unique key (see
+     * {@link JdbcCustomization#insertIgnoringDuplicates}).
+     */
+    private Inserted insertIgnoringDuplicate(String insert, Map<String, Object> params) {
+        return switch (sql.customization().executeIgnoringDuplicate(bindAll(update(insert), params))) {
+            case 1 -> Inserted.YES;
+            case 0 -> Inserted.NO;
+            default -> Inserted.UNKNOWN;
+        };
     }
 
     // ---- mapping ------------------------------------------------------------------------------
@@ -590,11 +727,21 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 rs.getString("client_message_id"));
     }
 
+    /** A conversation row with its newest message (columns {@code m_*}). */
     static ConversationRow conversationRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        return conversationRow(rs, true);
+    }
+
+    /** A conversation row read by a locking read: no joined message. */
+    static ConversationRow lockedRow(ResultSet rs, StatementContext ctx) throws SQLException {
+        return conversationRow(rs, false);
+    }
+
+    private static ConversationRow conversationRow(ResultSet rs, boolean withLastMessage) throws SQLException {
         ConversationId id = new ConversationId(uuid(rs, "id"));
         UUID ticket = uuid(rs, "ticket_id");
         Message last = null;
-        String lastId = rs.getString("m_id");
+        String lastId = withLastMessage ? rs.getString("m_id") : null;
         if (lastId != null) {
             last = new Message(new MessageId(UUID.fromString(lastId)), id, rs.getLong("m_seq"),
                     new ParticipantId(uuid(rs, "m_sender_id")), ParticipantType.valueOf(rs.getString("m_sent_by_type")),
@@ -606,14 +753,14 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 rs.getString("organization_id"), rs.getString("subject"),
                 ConversationStatus.valueOf(rs.getString("status")), instant(rs, "created_at"),
                 instant(rs, "last_activity_at"), rs.getLong("message_count"), rs.getLong("unread_from_service"),
-                rs.getLong("unread_from_business"), last);
+                rs.getLong("unread_from_business"), rs.getLong("participants_version"), last);
     }
 
     /** A conversation row before its participants are attached. */
     record ConversationRow(ConversationId id, ConversationKind kind, TicketId ticketId, String transactionId,
                            String organizationId, String subject, ConversationStatus status, Instant createdAt,
                            Instant lastActivityAt, long messageCount, long unreadFromService,
-                           long unreadFromBusiness, Message lastMessage) {
+                           long unreadFromBusiness, long participantsVersion, Message lastMessage) {
         StoredConversation toStored(List<Participant> participants) {
             return new StoredConversation(new Conversation(id, kind, ticketId, transactionId, organizationId, subject,
                     status, createdAt, participants), messageCount, unreadFromService, unreadFromBusiness,

@@ -53,12 +53,11 @@ public final class Migrator {
      * checks it); add new ones as {@code V002__what.sql} in every folder and here.
      */
     public static final List<String> SCRIPTS = List.of("V001__create_chat_tables.sql",
-            "V002__organization_in_chat_key_and_secrets.sql", "V003__change_feed.sql");
+            "V002__organization_in_chat_key_and_secrets.sql", "V003__change_feed.sql",
+            "V005__write_path_without_history.sql");
 
     private static final Pattern SCRIPT_NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
-    /** Namespace of txchat's PostgreSQL advisory locks ("txch"). */
-    private static final int ADVISORY_LOCK_CLASS = 0x74786368;
-    private static final Duration LOCK_WAIT = Duration.ofSeconds(120);
+    static final Duration LOCK_WAIT = Duration.ofSeconds(120);
 
     private final Jdbi jdbi;
     private final Sql sql;
@@ -135,78 +134,7 @@ public final class Migrator {
     /** Applies the missing migrations up to and including {@code version}; tests use it to build old schemas. */
     public void migrateTo(int version) {
         this.target = version;
-        switch (sql.dialect()) {
-            case POSTGRESQL -> jdbi.useHandle(h -> {
-                int key = sql.prefix().hashCode();
-                Handles.query(h, "SELECT pg_advisory_lock(:lockClass, :lockKey)")
-                        .bind("lockClass", ADVISORY_LOCK_CLASS).bind("lockKey", key).mapToMap().one();
-                try {
-                    apply(h);
-                } finally {
-                    Handles.query(h, "SELECT pg_advisory_unlock(:lockClass, :lockKey)")
-                            .bind("lockClass", ADVISORY_LOCK_CLASS).bind("lockKey", key).mapToMap().one();
-                }
-            });
-            case MARIADB -> jdbi.useHandle(h -> {
-                String name = "txchat_migrate_" + sql.prefix();
-                Integer got = Handles.query(h, "SELECT GET_LOCK(:name, :seconds)")
-                        .bind("name", name).bind("seconds", (int) LOCK_WAIT.toSeconds())
-                        .mapTo(Integer.class).one();
-                if (got == null || got != 1) {
-                    throw new IllegalStateException("could not get the migration lock " + name + " within " + LOCK_WAIT);
-                }
-                try {
-                    apply(h);
-                } finally {
-                    Handles.query(h, "SELECT RELEASE_LOCK(:name)").bind("name", name).mapToMap().one();
-                }
-            });
-            case H2 -> migrateH2();
-        }
-    }
-
-    /**
-     * H2 commits DDL implicitly, which would release any lock held by the same connection,
-     * so one connection holds a row lock while a second one runs the scripts.
-     */
-    private void migrateH2() {
-        String lockTable = sql.prefix() + "schema_lock";
-        // open(), not useHandle(): JDBI would hand nested useHandle calls the same handle
-        try (Handle lock = jdbi.open()) {
-            ignoringDuplicates(lock, "CREATE TABLE IF NOT EXISTS " + lockTable
-                    + " (id INTEGER NOT NULL, CONSTRAINT " + lockTable + "_pk PRIMARY KEY (id))");
-            ignoringDuplicates(lock, "MERGE INTO " + lockTable + " (id) KEY (id) VALUES (1)");
-            lock.begin();
-            try {
-                Instant deadline = Instant.now().plus(LOCK_WAIT);
-                while (true) {
-                    try {
-                        Handles.query(lock, "SELECT id FROM " + lockTable + " WHERE id = 1 FOR UPDATE")
-                                .mapTo(Integer.class).one();
-                        break;
-                    } catch (RuntimeException e) {
-                        if (!TransientErrors.isTransient(e) || Instant.now().isAfter(deadline)) {
-                            throw e;
-                        }
-                    }
-                }
-                jdbi.useHandle(this::apply);
-            } finally {
-                lock.rollback();
-            }
-        }
-    }
-
-    private static void ignoringDuplicates(Handle h, String statement) {
-        try {
-            Handles.update(h, statement).execute();
-        } catch (UnableToExecuteStatementException e) {
-            // another node created it at the same moment
-            String state = e.getCause() instanceof SQLException se ? se.getSQLState() : null;
-            if (state == null || !state.startsWith("23") && !"42S01".equals(state)) {
-                throw e;
-            }
-        }
+        JdbcCustomization.of(sql.dialect()).underMigrationLock(jdbi, sql.prefix(), this::apply);
     }
 
     private void apply(Handle h) {
@@ -226,7 +154,7 @@ public final class Migrator {
                 + "version INTEGER NOT NULL, description VARCHAR(200) NOT NULL, script VARCHAR(200) NOT NULL,"
                 + " checksum BIGINT NOT NULL, installed_at BIGINT NOT NULL,"
                 + " CONSTRAINT " + history + "_pk PRIMARY KEY (version))"
-                + (sql.dialect() == Dialect.MARIADB ? " ENGINE = InnoDB DEFAULT CHARSET = utf8mb4" : "")).execute();
+                + JdbcCustomization.of(sql.dialect()).createTableOptions()).execute();
         TreeMap<Integer, Long> applied = new TreeMap<>();
         Handles.query(h, "SELECT version, checksum FROM " + history)
                 .map((rs, ctx) -> Map.entry(rs.getInt("version"), rs.getLong("checksum")))

@@ -7,38 +7,39 @@ import dev.txchat.core.spi.ConversationQuery;
 import dev.txchat.core.spi.MemberScope;
 import dev.txchat.jdbi.Dialect;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Every SQL statement the store runs, for one dialect and table prefix. The prefix is
- * validated here and is the only text ever put into statements; all values are bound.
+ * Every SQL statement the store runs, for one dialect and table prefix. Each statement is
+ * written out once, as literal text with {@code {p}} standing for the table prefix, so a
+ * statement seen in a database log is found here by searching for its text; the few whose
+ * syntax differs per database come from the dialect's {@link JdbcCustomization}. The
+ * prefix is validated and is the only text ever put into statements; all values are bound.
  * Tests use these same texts (e.g. to EXPLAIN them). Immutable and thread-safe.
  */
 public final class Sql {
     /** What a table prefix may look like. */
     public static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,19}");
 
-    private final Dialect dialect;
+    private final JdbcCustomization customization;
     private final String prefix;
 
-    final String tickets;
-    final String secrets;
-    final String conversations;
-    final String participants;
-    final String messages;
+    // ---- tickets, secrets --------------------------------------------------------------------
 
     final String insertTicket;
     final String selectTicketByTransaction;
-
+    /**
+     * A ticket with its conversations (each with its newest message) and their participants,
+     * one result row per participant, in one statement.
+     */
+    final String selectTicketWithConversations;
     final String insertSecret;
     final String selectSecret;
 
-    final String feed;
-    final String feedHead;
-    final String feedSubscriptions;
+    // ---- change feed --------------------------------------------------------------------------
+
     final String lockFeedHead;
     final String selectFeedHead;
     /** Committed entries waiting for a position, oldest first; param max. Tests EXPLAIN it. */
@@ -58,26 +59,38 @@ public final class Sql {
     /** The channel PostgreSQL notifies when entries are appended (see the V003 trigger). */
     public final String feedChannel;
 
+    // ---- conversations ------------------------------------------------------------------------
+
     final String insertConversation;
     final String selectConversationIdByLiveKey;
-    final String selectConversationByLiveKey;
-    final String selectConversationsOfTicket;
-    final String lockConversation;
-    /** The conversation row with its last message and participants, one result row per participant. */
-    final String selectConversationWithParticipants;
+    /**
+     * Locks a conversation row and returns its own columns, never a joined table's: a locking
+     * read that waited re-reads only the locked row (PostgreSQL), so anything joined would come
+     * from before the wait. Params id.
+     */
+    public final String lockConversation;
+    /** As {@link #lockConversation}, by live key; finds nothing once the chat is deleted. */
+    public final String lockLiveConversation;
+    /** A conversation with its newest message (by primary key), not locked. Params id. */
+    public final String selectConversation;
     final String markDeleted;
 
-    final String insertParticipant;
+    // ---- participants -------------------------------------------------------------------------
+
+    /** Participants of one conversation in joining order. Params conversationId. Tests EXPLAIN it. */
+    public final String selectParticipants;
     final String selectParticipantsOf;
     final String selectParticipantById;
     final String nextJoinOrder;
     final String removeParticipant;
+    /** Marks the participants changed: a new random version, never a count that a rollback could repeat. */
+    final String changeParticipantsVersion;
+
+    // ---- messages -----------------------------------------------------------------------------
 
     final String insertMessage;
     final String selectMessageByClientId;
     final String bumpAfterServiceMessage;
-    final String appendAfterServiceMessage;
-    final String appendAfterBusinessMessage;
     final String bumpAfterBusinessMessage;
     /** Message page, ascending sequence after {@code :bound}; params conversationId, bound, limit. */
     public final String messagesForward;
@@ -87,138 +100,166 @@ public final class Sql {
     final String lowerServiceUnread;
     final String lowerBusinessUnread;
 
-    private final String conversationColumns;
-
     public Sql(Dialect dialect, String prefix) {
-        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.customization = JdbcCustomization.of(Objects.requireNonNull(dialect, "dialect"));
         this.prefix = checkPrefix(prefix);
-        tickets = prefix + "tickets";
-        secrets = prefix + "secrets";
-        conversations = prefix + "conversations";
-        participants = prefix + "participants";
-        messages = prefix + "messages";
+        JdbcCustomization c = customization;
 
-        String ticketColumns = "id, transaction_id, details, created_at";
-        String ticketValues = ":id, :transactionId, :details, :createdAt";
-        insertTicket = insertIgnoringDuplicates(tickets, ticketColumns, ticketValues);
-        selectTicketByTransaction = "SELECT " + ticketColumns + " FROM " + tickets + " WHERE transaction_id = :transactionId";
-
-        insertSecret = insertIgnoringDuplicates(secrets, "name, secret, created_at", ":name, :secret, :createdAt")
-                .replace("id = id", "name = name");
-        selectSecret = "SELECT secret FROM " + secrets + " WHERE name = :name";
-
-        feed = prefix + "feed";
-        feedHead = prefix + "feed_head";
-        feedSubscriptions = prefix + "feed_subscriptions";
-        feedChannel = prefix + "feed";
-        lockFeedHead = "SELECT position FROM " + feedHead + " WHERE id = 1 FOR UPDATE";
-        selectFeedHead = "SELECT position FROM " + feedHead + " WHERE id = 1";
-        selectUnsequenced = "SELECT id FROM " + feed + " WHERE position IS NULL ORDER BY id LIMIT :max";
-        sequenceEntry = "UPDATE " + feed + " SET position = :position WHERE id = :id AND position IS NULL";
-        advanceFeedHead = "UPDATE " + feedHead + " SET position = :position WHERE id = 1";
-        readFeed = "SELECT position, aggregateid, type, payload, audience, committed_at FROM " + feed
-                + " WHERE position > :after ORDER BY position LIMIT :max";
-        insertSubscription = insertIgnoringDuplicates(feedSubscriptions, "name, position, owner, lease_until",
-                ":name, :position, NULL, NULL").replace("id = id", "name = name");
-        takeLease = "UPDATE " + feedSubscriptions + " SET owner = :owner, lease_until = :leaseUntil"
-                + " WHERE name = :name AND (owner IS NULL OR owner = :owner OR lease_until < :now)";
-        selectSubscriptionPosition = "SELECT position FROM " + feedSubscriptions + " WHERE name = :name";
-        advanceSubscription = "UPDATE " + feedSubscriptions + " SET position = GREATEST(position, :position),"
-                + " lease_until = :leaseUntil WHERE name = :name AND owner = :owner";
-        releaseSubscription = "UPDATE " + feedSubscriptions + " SET owner = NULL, lease_until = NULL"
-                + " WHERE name = :name AND owner = :owner";
-        slowestSubscription = "SELECT MIN(position) FROM " + feedSubscriptions;
-        countFeedIds = "SELECT COUNT(*) FROM " + feed + " WHERE id IN (<ids>)";
-        String prunable = " WHERE position IS NOT NULL AND position <= :passed AND committed_at < :before";
-        pruneFeed = switch (dialect) {
-            // PostgreSQL has no DELETE ... LIMIT
-            case POSTGRESQL -> "DELETE FROM " + feed + " WHERE id IN (SELECT id FROM " + feed + prunable
-                    + " ORDER BY position LIMIT :max)";
-            case MARIADB -> "DELETE FROM " + feed + prunable + " ORDER BY position LIMIT :max";
-            case H2 -> "DELETE FROM " + feed + prunable + " FETCH FIRST :max ROWS ONLY";
-        };
-
-        insertConversation = insertIgnoringDuplicates(conversations,
-                "id, kind, ticket_id, transaction_id, organization_id, subject, status, live_key, created_at,"
-                        + " last_activity_at, message_count, unread_from_service, unread_from_business",
-                ":id, :kind, :ticketId, :transactionId, :organizationId, :subject, :status, :liveKey, :createdAt,"
-                        + " :createdAt, 0, 0, 0");
-        selectConversationIdByLiveKey = "SELECT id FROM " + conversations + " WHERE live_key = :liveKey";
-        conversationColumns = "SELECT c.id, c.kind, c.ticket_id, c.transaction_id, c.organization_id, c.subject,"
-                + " c.status, c.created_at, c.last_activity_at, c.message_count, c.unread_from_service,"
-                + " c.unread_from_business,"
+        insertTicket = c.insertIgnoringDuplicates(t("INSERT INTO {p}tickets (id, transaction_id, details, created_at)"
+                + " VALUES (:id, :transactionId, :details, :createdAt)"), "id");
+        selectTicketByTransaction = t("SELECT id, transaction_id, details, created_at FROM {p}tickets"
+                + " WHERE transaction_id = :transactionId");
+        selectTicketWithConversations = t("SELECT t.id AS t_id, t.transaction_id AS t_transaction_id,"
+                + " t.details AS t_details, t.created_at AS t_created_at,"
+                + " c.id, c.kind, c.ticket_id, c.transaction_id, c.organization_id, c.subject, c.status, c.created_at,"
+                + " c.last_activity_at, c.message_count, c.unread_from_service, c.unread_from_business,"
+                + " c.participants_version,"
                 + " m.id AS m_id, m.seq AS m_seq, m.sender_id AS m_sender_id, m.sent_by_type AS m_sent_by_type,"
                 + " m.author_user_id AS m_author_user_id, m.body AS m_body, m.client_message_id AS m_client_message_id,"
-                + " m.created_at AS m_created_at, m.read_at AS m_read_at"
-                + " FROM " + conversations + " c"
-                + " LEFT JOIN " + messages + " m ON m.conversation_id = c.id AND m.seq = c.message_count";
-        selectConversationByLiveKey = conversationColumns + " WHERE c.live_key = :liveKey";
-        selectConversationsOfTicket = conversationColumns + " WHERE c.ticket_id = :ticketId ORDER BY c.created_at, c.id";
-        lockConversation = "SELECT message_count FROM " + conversations + " WHERE id = :id FOR UPDATE";
-        // PostgreSQL refuses FOR UPDATE on the nullable side of the outer join: lock the conversation only
-        // the counters, the last message and the participants in one round trip. Not itself a
-        // locking read: on PostgreSQL a FOR UPDATE that waits re-reads only the locked row, the
-        // joined participants would come from the snapshot taken before the wait
-        selectConversationWithParticipants = conversationColumns.replace(" FROM " + conversations + " c",
-                ", " + prefixed("p", PARTICIPANT_COLUMNS) + " FROM " + conversations + " c")
-                + " LEFT JOIN " + participants + " p ON p.conversation_id = c.id"
-                + " WHERE c.id = :id ORDER BY p.join_order";
-        markDeleted = "UPDATE " + conversations + " SET status = 'DELETED', live_key = NULL, deleted_at = :deletedAt"
-                + " WHERE id = :id AND status = 'OPEN'";
+                + " m.created_at AS m_created_at, m.read_at AS m_read_at,"
+                + " p.id AS p_id, p.conversation_id AS p_conversation_id, p.join_order AS p_join_order,"
+                + " p.participant_type AS p_participant_type, p.user_id AS p_user_id,"
+                + " p.organization_id AS p_organization_id, p.joined_at AS p_joined_at, p.left_at AS p_left_at"
+                + " FROM {p}tickets t"
+                + " LEFT JOIN {p}conversations c ON c.ticket_id = t.id"
+                + " LEFT JOIN {p}messages m ON m.id = c.last_message_id"
+                + " LEFT JOIN {p}participants p ON p.conversation_id = c.id"
+                + " WHERE t.transaction_id = :transactionId"
+                + " ORDER BY c.created_at, c.id, p.join_order");
+        insertSecret = c.insertIgnoringDuplicates(t("INSERT INTO {p}secrets (name, secret, created_at)"
+                + " VALUES (:name, :secret, :createdAt)"), "name");
+        selectSecret = t("SELECT secret FROM {p}secrets WHERE name = :name");
 
-        String participantColumns = String.join(", ", PARTICIPANT_COLUMNS);
-        insertParticipant = "INSERT INTO " + participants + " (" + participantColumns + ") VALUES"
-                + " (:id, :conversationId, :joinOrder, :type, :userId, :organizationId, :joinedAt, NULL)";
-        selectParticipantsOf = "SELECT " + participantColumns + " FROM " + participants
-                + " WHERE conversation_id IN (<conversationIds>) ORDER BY conversation_id, join_order";
-        selectParticipantById = "SELECT " + participantColumns + " FROM " + participants
-                + " WHERE id = :id AND conversation_id = :conversationId";
-        nextJoinOrder = "SELECT COALESCE(MAX(join_order), 0) + 1 FROM " + participants
-                + " WHERE conversation_id = :conversationId";
-        removeParticipant = "UPDATE " + participants + " SET left_at = :leftAt"
-                + " WHERE id = :id AND conversation_id = :conversationId AND left_at IS NULL";
+        feedChannel = prefix + "feed";
+        lockFeedHead = t("SELECT position FROM {p}feed_head WHERE id = 1 FOR UPDATE");
+        selectFeedHead = t("SELECT position FROM {p}feed_head WHERE id = 1");
+        selectUnsequenced = t("SELECT id FROM {p}feed WHERE position IS NULL ORDER BY id LIMIT :max");
+        sequenceEntry = t("UPDATE {p}feed SET position = :position WHERE id = :id AND position IS NULL");
+        advanceFeedHead = t("UPDATE {p}feed_head SET position = :position WHERE id = 1");
+        readFeed = t("SELECT position, aggregateid, type, payload, audience, committed_at FROM {p}feed"
+                + " WHERE position > :after ORDER BY position LIMIT :max");
+        insertSubscription = c.insertIgnoringDuplicates(t("INSERT INTO {p}feed_subscriptions"
+                + " (name, position, owner, lease_until) VALUES (:name, :position, NULL, NULL)"), "name");
+        takeLease = t("UPDATE {p}feed_subscriptions SET owner = :owner, lease_until = :leaseUntil"
+                + " WHERE name = :name AND (owner IS NULL OR owner = :owner OR lease_until < :now)");
+        selectSubscriptionPosition = t("SELECT position FROM {p}feed_subscriptions WHERE name = :name");
+        advanceSubscription = t("UPDATE {p}feed_subscriptions SET position = GREATEST(position, :position),"
+                + " lease_until = :leaseUntil WHERE name = :name AND owner = :owner");
+        releaseSubscription = t("UPDATE {p}feed_subscriptions SET owner = NULL, lease_until = NULL"
+                + " WHERE name = :name AND owner = :owner");
+        slowestSubscription = t("SELECT MIN(position) FROM {p}feed_subscriptions");
+        countFeedIds = t("SELECT COUNT(*) FROM {p}feed WHERE id IN (<ids>)");
+        pruneFeed = c.deleteOldestFeedEntries(prefix + "feed",
+                "WHERE position IS NOT NULL AND position <= :passed AND committed_at < :before");
 
-        String messageColumns = "id, conversation_id, seq, sender_id, sent_by_type, author_user_id, body,"
-                + " client_message_id, created_at, read_at";
-        insertMessage = "INSERT INTO " + messages + " (" + messageColumns + ") VALUES (:id, :conversationId, :seq,"
-                + " :senderId, :sentByType, :authorUserId, :body, :clientMessageId, :createdAt, NULL)";
-        selectMessageByClientId = "SELECT " + messageColumns + " FROM " + messages
-                + " WHERE conversation_id = :conversationId AND client_message_id = :clientMessageId";
-        bumpAfterServiceMessage = bump("unread_from_service");
-        bumpAfterBusinessMessage = bump("unread_from_business");
-        // PostgreSQL appends in one round trip: the INSERT runs as a data-modifying CTE of the
-        // counter UPDATE, in the same statement and so with the same all-or-nothing outcome
-        appendAfterServiceMessage = dialect == Dialect.POSTGRESQL ? appendInOne(bumpAfterServiceMessage) : null;
-        appendAfterBusinessMessage = dialect == Dialect.POSTGRESQL ? appendInOne(bumpAfterBusinessMessage) : null;
-        messagesForward = "SELECT " + messageColumns + " FROM " + messages
-                + " WHERE conversation_id = :conversationId AND seq > :bound ORDER BY seq LIMIT :limit";
-        messagesBackward = "SELECT " + messageColumns + " FROM " + messages
-                + " WHERE conversation_id = :conversationId AND seq < :bound ORDER BY seq DESC LIMIT :limit";
-        markMessagesRead = "UPDATE " + messages + " SET read_at = :readAt"
-                + " WHERE conversation_id = :conversationId AND sent_by_type = :sentBy AND read_at IS NULL";
-        lowerServiceUnread = lower("unread_from_service");
-        lowerBusinessUnread = lower("unread_from_business");
+        insertConversation = c.insertIgnoringDuplicates(t("INSERT INTO {p}conversations (id, kind, ticket_id,"
+                + " transaction_id, organization_id, subject, status, live_key, created_at, last_activity_at,"
+                + " message_count, unread_from_service, unread_from_business, participants_version) VALUES (:id, :kind,"
+                + " :ticketId, :transactionId, :organizationId, :subject, :status, :liveKey, :createdAt, :createdAt,"
+                + " 0, 0, 0, :participantsVersion)"), "id");
+        selectConversationIdByLiveKey = t("SELECT id FROM {p}conversations WHERE live_key = :liveKey");
+        lockConversation = t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status, created_at,"
+                + " last_activity_at, message_count, unread_from_service, unread_from_business, participants_version"
+                + " FROM {p}conversations WHERE id = :id FOR UPDATE");
+        lockLiveConversation = t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status,"
+                + " created_at, last_activity_at, message_count, unread_from_service, unread_from_business,"
+                + " participants_version FROM {p}conversations WHERE live_key = :liveKey FOR UPDATE");
+        selectConversation = t(CONVERSATION_COLUMNS + " WHERE c.id = :id");
+        markDeleted = t("UPDATE {p}conversations SET status = 'DELETED', live_key = NULL, deleted_at = :deletedAt"
+                + " WHERE id = :id AND status = 'OPEN'");
+
+        // with the conversation's participants version read in the same statement, so the two agree
+        selectParticipants = t("SELECT p.id, p.conversation_id, p.join_order, p.participant_type, p.user_id,"
+                + " p.organization_id, p.joined_at, p.left_at, c.participants_version FROM {p}participants p"
+                + " JOIN {p}conversations c ON c.id = p.conversation_id"
+                + " WHERE p.conversation_id = :conversationId ORDER BY p.join_order");
+        selectParticipantsOf = t("SELECT p.id, p.conversation_id, p.join_order, p.participant_type, p.user_id,"
+                + " p.organization_id, p.joined_at, p.left_at, c.participants_version FROM {p}participants p"
+                + " JOIN {p}conversations c ON c.id = p.conversation_id WHERE p.conversation_id IN (<conversationIds>)"
+                + " ORDER BY p.conversation_id, p.join_order");
+        selectParticipantById = t("SELECT id, conversation_id, join_order, participant_type, user_id, organization_id,"
+                + " joined_at, left_at FROM {p}participants WHERE id = :id AND conversation_id = :conversationId");
+        nextJoinOrder = t("SELECT COALESCE(MAX(join_order), 0) + 1 FROM {p}participants"
+                + " WHERE conversation_id = :conversationId");
+        removeParticipant = t("UPDATE {p}participants SET left_at = :leftAt"
+                + " WHERE id = :id AND conversation_id = :conversationId AND left_at IS NULL");
+        changeParticipantsVersion = t("UPDATE {p}conversations SET participants_version = :participantsVersion"
+                + " WHERE id = :id");
+
+        insertMessage = t("INSERT INTO {p}messages (id, conversation_id, seq, sender_id, sent_by_type, author_user_id,"
+                + " body, client_message_id, created_at, read_at) VALUES (:id, :conversationId, :seq, :senderId,"
+                + " :sentByType, :authorUserId, :body, :clientMessageId, :createdAt, NULL)");
+        selectMessageByClientId = t("SELECT id, conversation_id, seq, sender_id, sent_by_type, author_user_id, body,"
+                + " client_message_id, created_at, read_at FROM {p}messages"
+                + " WHERE conversation_id = :conversationId AND client_message_id = :clientMessageId");
+        // GREATEST: a clock that stepped back never moves a conversation down the list
+        bumpAfterServiceMessage = t("UPDATE {p}conversations SET message_count = :seq, last_message_id = :id,"
+                + " unread_from_service = unread_from_service + 1,"
+                + " last_activity_at = GREATEST(last_activity_at, :createdAt) WHERE id = :conversationId");
+        bumpAfterBusinessMessage = t("UPDATE {p}conversations SET message_count = :seq, last_message_id = :id,"
+                + " unread_from_business = unread_from_business + 1,"
+                + " last_activity_at = GREATEST(last_activity_at, :createdAt) WHERE id = :conversationId");
+        messagesForward = t("SELECT id, conversation_id, seq, sender_id, sent_by_type, author_user_id, body,"
+                + " client_message_id, created_at, read_at FROM {p}messages"
+                + " WHERE conversation_id = :conversationId AND seq > :bound ORDER BY seq LIMIT :limit");
+        messagesBackward = t("SELECT id, conversation_id, seq, sender_id, sent_by_type, author_user_id, body,"
+                + " client_message_id, created_at, read_at FROM {p}messages"
+                + " WHERE conversation_id = :conversationId AND seq < :bound ORDER BY seq DESC LIMIT :limit");
+        markMessagesRead = t("UPDATE {p}messages SET read_at = :readAt"
+                + " WHERE conversation_id = :conversationId AND sent_by_type = :sentBy AND read_at IS NULL");
+        lowerServiceUnread = t("UPDATE {p}conversations SET unread_from_service = GREATEST(unread_from_service"
+                + " - :marked, 0) WHERE id = :id");
+        lowerBusinessUnread = t("UPDATE {p}conversations SET unread_from_business = GREATEST(unread_from_business"
+                + " - :marked, 0) WHERE id = :id");
     }
 
-    private static final List<String> PARTICIPANT_COLUMNS = List.of("id", "conversation_id", "join_order",
-            "participant_type", "user_id", "organization_id", "joined_at", "left_at");
+    /**
+     * A conversation row with its newest message, joined by the message's primary key: one
+     * index probe, whatever plan the database cached and however long the history.
+     */
+    private static final String CONVERSATION_COLUMNS = "SELECT c.id, c.kind, c.ticket_id, c.transaction_id,"
+            + " c.organization_id, c.subject, c.status, c.created_at, c.last_activity_at, c.message_count,"
+            + " c.unread_from_service, c.unread_from_business, c.participants_version,"
+            + " m.id AS m_id, m.seq AS m_seq, m.sender_id AS m_sender_id, m.sent_by_type AS m_sent_by_type,"
+            + " m.author_user_id AS m_author_user_id, m.body AS m_body, m.client_message_id AS m_client_message_id,"
+            + " m.created_at AS m_created_at, m.read_at AS m_read_at"
+            + " FROM {p}conversations c LEFT JOIN {p}messages m ON m.id = c.last_message_id";
 
-    /** {@code alias.col AS alias_col, …}: columns of a joined table, named apart from the main table's. */
-    private static String prefixed(String alias, List<String> columns) {
-        return columns.stream().map(c -> alias + "." + c + " AS " + alias + "_" + c)
-                .collect(java.util.stream.Collectors.joining(", "));
+    /** {@code text} with the table prefix in place of every {@code {p}}. */
+    private String t(String text) {
+        return text.replace("{p}", prefix);
+    }
+
+    /** Inserts {@code rows} participants in one statement; parameters suffixed by the row index. */
+    String insertParticipants(int rows) {
+        StringBuilder sql = new StringBuilder(t("INSERT INTO {p}participants (id, conversation_id, join_order,"
+                + " participant_type, user_id, organization_id, joined_at, left_at) VALUES "));
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", :conversationId, :joinOrder").append(i)
+                    .append(", :type").append(i).append(", :userId").append(i).append(", :organizationId").append(i)
+                    .append(", :joinedAt").append(i).append(", NULL)");
+        }
+        return sql.toString();
     }
 
     /** Inserts {@code rows} feed entries in one statement; parameters suffixed by the row index. */
     String insertFeed(int rows) {
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(feed)
-                .append(" (aggregatetype, aggregateid, type, payload, audience, committed_at) VALUES ");
+        StringBuilder sql = new StringBuilder(t("INSERT INTO {p}feed"
+                + " (aggregatetype, aggregateid, type, payload, audience, committed_at) VALUES "));
         for (int i = 0; i < rows; i++) {
             sql.append(i == 0 ? "" : ", ").append("('conversation', :aggregateid").append(i).append(", :type").append(i)
                     .append(", :payload").append(i).append(", :audience").append(i).append(", :committedAt").append(i)
                     .append(')');
         }
         return sql.toString();
+    }
+
+    /**
+     * The one statement that appends a message, bumps its conversation's counters and
+     * appends {@code feedRows} feed entries, or null where the database needs three.
+     */
+    String appendMessageWithFeed(ParticipantType sentBy, int feedRows) {
+        return customization.appendMessageWithFeed(insertMessage, bumpAfterMessage(sentBy), insertFeed(feedRows));
     }
 
     /** Validates a table prefix. */
@@ -230,7 +271,12 @@ public final class Sql {
     }
 
     public Dialect dialect() {
-        return dialect;
+        return customization.dialect();
+    }
+
+    /** What differs on this database. */
+    public JdbcCustomization customization() {
+        return customization;
     }
 
     public String prefix() {
@@ -240,43 +286,6 @@ public final class Sql {
     /** The name of the migration history table. */
     public String schemaVersionTable() {
         return prefix + "schema_version";
-    }
-
-    /**
-     * An insert that does nothing, without failing the transaction, when a unique key is
-     * taken. H2 has no such statement: there the store catches the duplicate-key error,
-     * which (unlike on PostgreSQL) leaves the transaction usable.
-     */
-    private String insertIgnoringDuplicates(String table, String columns, String values) {
-        String insert = "INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")";
-        return switch (dialect) {
-            case POSTGRESQL -> insert + " ON CONFLICT DO NOTHING";
-            // a no-op update, unlike INSERT IGNORE, still fails on every other error
-            case MARIADB -> insert + " ON DUPLICATE KEY UPDATE id = id";
-            case H2 -> insert;
-        };
-    }
-
-    private String appendInOne(String bump) {
-        return "WITH appended AS (" + insertMessage + ") " + bump.replace("WHERE id = :id", "WHERE id = :conversationId");
-    }
-
-    /**
-     * The single statement that inserts a message and bumps its conversation's counters, or
-     * null where the dialect needs two ({@link #insertMessage} then {@link #bumpAfterMessage}).
-     */
-    String appendInOneStatement(ParticipantType sentBy) {
-        return sentBy == ParticipantType.SERVICE ? appendAfterServiceMessage : appendAfterBusinessMessage;
-    }
-
-    private String bump(String unreadColumn) {
-        return "UPDATE " + conversations + " SET message_count = :seq, " + unreadColumn + " = " + unreadColumn
-                + " + 1, last_activity_at = GREATEST(last_activity_at, :createdAt) WHERE id = :id";
-    }
-
-    private String lower(String unreadColumn) {
-        return "UPDATE " + conversations + " SET " + unreadColumn + " = GREATEST(" + unreadColumn
-                + " - :marked, 0) WHERE id = :id";
     }
 
     String bumpAfterMessage(ParticipantType sentBy) {
@@ -292,9 +301,9 @@ public final class Sql {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("conversationId", conversationId);
         params.put("type", type.name());
-        StringBuilder sql = new StringBuilder("SELECT id, conversation_id, join_order, participant_type, user_id,"
-                + " organization_id, joined_at, left_at FROM " + participants
-                + " WHERE conversation_id = :conversationId AND left_at IS NULL AND participant_type = :type");
+        StringBuilder sql = new StringBuilder(t("SELECT id, conversation_id, join_order, participant_type, user_id,"
+                + " organization_id, joined_at, left_at FROM {p}participants"
+                + " WHERE conversation_id = :conversationId AND left_at IS NULL AND participant_type = :type"));
         if (userId == null) {
             sql.append(" AND user_id IS NULL");
         } else {
@@ -318,7 +327,7 @@ public final class Sql {
      */
     public BoundSql conversationPage(ConversationQuery query, ConversationKey bound, boolean forward, int limit) {
         Map<String, Object> params = new LinkedHashMap<>();
-        StringBuilder sql = new StringBuilder(conversationColumns).append(" WHERE ");
+        StringBuilder sql = new StringBuilder(t(CONVERSATION_COLUMNS)).append(" WHERE ");
         filters(query, sql, params);
         if (bound != null) {
             params.put("boundAt", Times.toMicros(bound.lastActivityAt()));
@@ -338,7 +347,7 @@ public final class Sql {
     /** How many conversations match; counts conversation rows only, never messages. */
     public BoundSql conversationCount(ConversationQuery query) {
         Map<String, Object> params = new LinkedHashMap<>();
-        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM " + conversations + " c WHERE ");
+        StringBuilder sql = new StringBuilder(t("SELECT COUNT(*) FROM {p}conversations c WHERE "));
         filters(query, sql, params);
         return new BoundSql(sql.toString(), params);
     }
@@ -355,8 +364,8 @@ public final class Sql {
             params.put("transactionId", filter.transactionId());
         }
         if (filter.participantId() != null || filter.participantType() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM ").append(participants)
-                    .append(" fp WHERE fp.conversation_id = c.id AND fp.left_at IS NULL");
+            sql.append(t(" AND EXISTS (SELECT 1 FROM {p}participants fp WHERE fp.conversation_id = c.id"
+                    + " AND fp.left_at IS NULL"));
             if (filter.participantId() != null) {
                 sql.append(" AND (fp.user_id = :participantId OR fp.organization_id = :participantId)");
                 params.put("participantId", filter.participantId());
@@ -370,9 +379,8 @@ public final class Sql {
         MemberScope member = query.member();
         if (member != null) {
             // exactly MemberScope.admits: the user itself (same user and organization), or its whole organization
-            sql.append(" AND EXISTS (SELECT 1 FROM ").append(participants)
-                    .append(" mp WHERE mp.conversation_id = c.id AND mp.left_at IS NULL")
-                    .append(" AND mp.participant_type = 'BUSINESS' AND (");
+            sql.append(t(" AND EXISTS (SELECT 1 FROM {p}participants mp WHERE mp.conversation_id = c.id"
+                    + " AND mp.left_at IS NULL AND mp.participant_type = 'BUSINESS' AND ("));
             params.put("memberUserId", member.userId());
             if (member.organizationId() == null) {
                 sql.append("mp.user_id = :memberUserId AND mp.organization_id IS NULL");

@@ -1,0 +1,103 @@
+package dev.txchat.jdbi.internal;
+
+import dev.txchat.jdbi.Dialect;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Update;
+
+/**
+ * Everything the JDBI store does differently per database, in one class per database (as
+ * db-scheduler's {@code JdbcCustomization}): the few statements whose syntax differs, how a
+ * duplicate key is ignored, how migrations are serialized, and what a unit of work needs
+ * before its first statement. Everything else is written once, in {@link Sql}. Stateless
+ * and thread-safe.
+ */
+public abstract class JdbcCustomization {
+
+    /** The customization of {@code dialect}. */
+    public static JdbcCustomization of(Dialect dialect) {
+        return switch (dialect) {
+            case H2 -> H2Customization.INSTANCE;
+            case POSTGRESQL -> PostgresCustomization.INSTANCE;
+            case MARIADB -> MariaDbCustomization.INSTANCE;
+        };
+    }
+
+    JdbcCustomization() {
+    }
+
+    /** The dialect this customization is for. */
+    public abstract Dialect dialect();
+
+    /**
+     * {@code insert} (a plain {@code INSERT ... VALUES}) turned into an insert that does
+     * nothing, without failing the transaction, when a unique key is taken; or unchanged
+     * where the database has no such statement ({@link #ignoresDuplicatesItself()} false).
+     *
+     * @param keyColumn a column of the table, named in a no-op update where the database needs one
+     */
+    abstract String insertIgnoringDuplicates(String insert, String keyColumn);
+
+    /** Whether {@link #insertIgnoringDuplicates} statements never raise a duplicate-key error. */
+    boolean ignoresDuplicatesItself() {
+        return true;
+    }
+
+    /**
+     * Runs an insert built by {@link #insertIgnoringDuplicates}. Where the database raises
+     * the duplicate anyway (H2), it is caught here; H2 leaves the transaction usable after a
+     * failed statement, unlike PostgreSQL.
+     *
+     * @return 1 if the row was inserted, 0 if a unique key was taken, -1 if the database does
+     *         not tell the two apart
+     */
+    int executeIgnoringDuplicate(Update insert) {
+        return insert.execute() == 1 ? 1 : 0;
+    }
+
+    /**
+     * Deletes at most {@code :max} feed entries matching {@code where} (a condition starting
+     * with {@code WHERE}), oldest position first.
+     */
+    abstract String deleteOldestFeedEntries(String feedTable, String where);
+
+    /**
+     * The single statement that inserts a message, bumps its conversation's counters and
+     * appends the unit of work's feed entries, or null where each needs its own statement.
+     *
+     * @param insertMessage the message insert, parameters {@code :id, :conversationId, ...}
+     * @param bump          the counter update, {@code WHERE id = :conversationId}
+     * @param insertFeed    the feed insert of this unit of work
+     */
+    String appendMessageWithFeed(String insertMessage, String bump, String insertFeed) {
+        return null;
+    }
+
+    /**
+     * Whether a live chat is locked by a locking read on its live key. Where a locking read
+     * through a secondary index locks the index entry before the row (InnoDB), it would
+     * deadlock with a delete that locked the row first and then clears the key; there the
+     * chat is looked up, then locked by primary key and re-checked.
+     */
+    boolean locksByLiveKey() {
+        return true;
+    }
+
+    /** Prepares a handle for a unit of work of the store, before it begins its transaction. */
+    void beforeUnitOfWork(Handle handle) {
+    }
+
+    /** Runs {@code apply} while holding this database's migration lock for {@code prefix}. */
+    abstract void underMigrationLock(Jdbi jdbi, String prefix, Consumer<Handle> apply);
+
+    /** What a {@code CREATE TABLE} of the store's own bookkeeping ends with (engine, character set). */
+    String createTableOptions() {
+        return "";
+    }
+
+    /** Whether the database can wake other nodes when feed entries are appended (LISTEN/NOTIFY). */
+    public boolean notifiesFeedAppends() {
+        return false;
+    }
+}

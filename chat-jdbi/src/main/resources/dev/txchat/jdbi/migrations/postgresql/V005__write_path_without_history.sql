@@ -1,0 +1,20 @@
+-- txchat schema, version 5, PostgreSQL: a write never reads a conversation's history.
+-- 1. last_message_id names the newest message, so conversation reads join it by primary
+--    key (one index probe whatever plan the planner caches) instead of by
+--    (conversation_id, seq = message_count), which a generic plan cached while the table was
+--    empty can turn into a walk over the conversation's whole history on every call.
+-- 2. participants_version changes (to a new random value) whenever a participant joins or
+--    leaves, in the same transaction, so an application node can keep a conversation's
+--    participants cached and know from the locked row alone whether they are still current.
+--    A random value, not a counter: a rolled-back change must never reappear later.
+-- 3. fillfactor 85 leaves room on each page so the per-post counter update can stay on the
+--    same page.
+
+ALTER TABLE ${prefix}conversations ADD COLUMN last_message_id VARCHAR(36) COLLATE "C";
+ALTER TABLE ${prefix}conversations ADD COLUMN participants_version BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE ${prefix}conversations SET (fillfactor = 85);
+
+UPDATE ${prefix}conversations c
+   SET last_message_id = m.id
+  FROM ${prefix}messages m
+ WHERE m.conversation_id = c.id AND m.seq = c.message_count AND c.message_count > 0;
