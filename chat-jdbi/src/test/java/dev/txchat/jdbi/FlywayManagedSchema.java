@@ -151,9 +151,10 @@ final class FlywayManagedSchema implements AutoCloseable {
         assertThat(history).extracting(row -> String.valueOf(row.get("script")))
                 .as("Flyway history in %s", HISTORY_TABLE)
                 .containsExactly("<< Flyway Baseline >>", "V001__create_chat_tables.sql",
-                        "V002__organization_in_chat_key_and_secrets.sql", "V003__change_feed.sql");
+                        "V002__organization_in_chat_key_and_secrets.sql", "V003__change_feed.sql",
+                        "V004__conversation_counts.sql");
         assertThat(history).extracting(row -> String.valueOf(row.get("version")))
-                .containsExactly("0", "001", "002", "003");
+                .containsExactly("0", "001", "002", "003", "004");
         assertThat(history).allSatisfy(row -> assertThat(truthy(row.get("success"))).isTrue());
     }
 

@@ -53,7 +53,8 @@ public final class Migrator {
      * checks it); add new ones as {@code V002__what.sql} in every folder and here.
      */
     public static final List<String> SCRIPTS = List.of("V001__create_chat_tables.sql",
-            "V002__organization_in_chat_key_and_secrets.sql", "V003__change_feed.sql");
+            "V002__organization_in_chat_key_and_secrets.sql", "V003__change_feed.sql",
+            "V004__conversation_counts.sql");
 
     private static final Pattern SCRIPT_NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     /** Namespace of txchat's PostgreSQL advisory locks ("txch"). */
