@@ -62,10 +62,14 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
     /** Whether the unit of work runs inside a transaction its caller (the host) commits later. */
     private final boolean joined;
 
+    /** The maintained conversation counts: changed with every conversation and participant change. */
+    private final ConversationCounts counts;
+
     public JdbiStoreTransaction(Handle handle, Sql sql, boolean joined) {
         this.handle = handle;
         this.sql = sql;
         this.joined = joined;
+        this.counts = new ConversationCounts(handle, sql);
     }
 
     // ---- secrets and commit ---------------------------------------------------------------------
@@ -271,6 +275,7 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 for (Participant p : c.participants()) {
                     insertParticipant(c.id(), p.id(), p.type(), p.userId(), p.organizationId(), p.joinedAt(), ++joinOrder);
                 }
+                counts.created(c);
                 // what was just inserted: no counters, no message yet, active since creation
                 return Stored.created(new StoredConversation(c, 0, 0, 0, c.createdAt(), null));
             }
@@ -313,10 +318,15 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     @Override
     public boolean markDeleted(ConversationId id, Instant deletedAt) {
-        return update(sql.markDeleted)
+        // the update locks the row, which every participant change of this conversation also holds
+        boolean deleted = update(sql.markDeleted)
                 .bind("id", id.toString())
                 .bind("deletedAt", Times.toMicros(deletedAt))
                 .execute() == 1;
+        if (deleted) {
+            counts.deleted(id);
+        }
+        return deleted;
     }
 
     @Override
@@ -332,8 +342,19 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 .list());
     }
 
+    /**
+     * From the maintained counters (at most 16 rows per scope, whatever the number of
+     * conversations) for the queries {@link CountScopes} counts: staff unfiltered or filtered
+     * by kind, participant id and/or participant type, and a business user's conversations,
+     * by kind or not. The others (including deleted conversations, by transaction, a
+     * business user also filtering by participant) count the matching rows.
+     */
     @Override
     public long countConversations(ConversationQuery query) {
+        java.util.OptionalLong counted = counts.count(query);
+        if (counted.isPresent()) {
+            return counted.getAsLong();
+        }
         BoundSql count = sql.conversationCount(query);
         return query(count.sql()).bindMap(count.params()).mapTo(Long.class).one();
     }
@@ -358,12 +379,17 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 .bind("conversationId", conversationId.toString())
                 .mapTo(Integer.class).one();
         insertParticipant(conversationId, id, who.type(), who.userId(), who.organizationId(), joinedAt, joinOrder);
+        counts.added(conversationId, id);
         return Stored.created(new Participant(id, who.type(), who.userId(), who.organizationId(), joinedAt, null));
     }
 
     @Override
     public Optional<Participant> removeParticipant(ConversationId conversationId, ParticipantId participantId,
                                                    Instant leftAt) {
+        // the row lock serializes participant changes of this conversation, so its counts are recounted in turn
+        if (lockRow(conversationId).isEmpty()) {
+            return Optional.empty();
+        }
         int updated = update(sql.removeParticipant)
                 .bind("id", participantId.toString())
                 .bind("conversationId", conversationId.toString())
@@ -372,11 +398,13 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         if (updated == 0) {
             return Optional.empty();
         }
-        return query(sql.selectParticipantById)
+        Optional<Participant> removed = query(sql.selectParticipantById)
                 .bind("id", participantId.toString())
                 .bind("conversationId", conversationId.toString())
                 .map(JdbiStoreTransaction::participant)
                 .findOne();
+        removed.ifPresent(p -> counts.removed(conversationId, p));
+        return removed;
     }
 
     private void insertParticipant(ConversationId conversationId, ParticipantId id, ParticipantType type,
