@@ -107,7 +107,8 @@ class CountScopesTest {
         long read = lookup.get().stream().filter(keys::contains).count();
 
         assertThat(lookup.get()).doesNotHaveDuplicates();
-        assertThat(read).as("%s on %s", query, conversation.conversation()).isEqualTo(query.matches(conversation) ? 1 : 0);
+        assertThat(read).as("%s on %s", query, conversation.conversation())
+                .isEqualTo(query.matches(conversation) ? 1 : 0);
     }
 
     @Property(tries = 200)
