@@ -2181,7 +2181,7 @@ public abstract class ChatServiceContract {
         private final String bob = uid("bob");
         private final String cy = uid("cy");
         private final Actor otherStaff = staff(WRITE);
-        /** Business users: the same user id with and without an organization, and a user id that is an organization id. */
+        /** Business users: one user id with and without an organization; a user id that is an organization's id. */
         private final List<Actor> members = List.of(Actor.business(ann, acme), Actor.business(bob, acme),
                 Actor.business(cy, globex), Actor.business(ann, null), Actor.business(globex, acme));
         /** Who joins: the business users above, both accounts, another staff user and the admin. */
