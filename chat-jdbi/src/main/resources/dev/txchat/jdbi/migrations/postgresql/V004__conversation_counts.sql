@@ -26,6 +26,12 @@ CREATE TABLE ${prefix}conversation_counts (
         PRIMARY KEY (scope, kind, participant_type, party_id, organization_id, slot)
 );
 
+-- Fresh statistics first, so that the counting below is planned for the rows the tables
+-- hold: on tables never analyzed (loaded in bulk, autovacuum off) the planner walks the
+-- organization index once per participant and 100,000 conversations take minutes, not seconds.
+ANALYZE ${prefix}conversations;
+ANALYZE ${prefix}participants;
+
 -- every open conversation, of any kind and by kind
 INSERT INTO ${prefix}conversation_counts (scope, kind, participant_type, party_id, organization_id, slot, n)
 SELECT 'A', '', '', '', '', 0, COUNT(*) FROM ${prefix}conversations WHERE status = 'OPEN';
