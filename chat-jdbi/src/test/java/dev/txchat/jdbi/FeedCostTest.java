@@ -93,7 +93,7 @@ class FeedCostTest {
     }
 
     /** A DataSource whose connections report every SQL text they prepare or execute. */
-    private static DataSource recording(DataSource real, Consumer<String> sink) {
+    static DataSource recording(DataSource real, Consumer<String> sink) {
         return (DataSource) Proxy.newProxyInstance(FeedCostTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> {
                     Object result = invoke(real, method, args);

@@ -58,10 +58,13 @@ class UpgradeFromV001Test {
                 insertVersionOneChat(h, prefix, deleted, ticket, tx, user, org, null, "DELETED");
                 insertVersionOneChat(h, prefix, live, ticket, tx, user, org,
                         "T:" + tx.length() + ":" + tx + ":" + user, "OPEN");
+                insertOtherVersionOneChats(h, prefix, user, org);
             });
 
             JdbiChatStore store = JdbiChatStore.create(jdbi).withTablePrefix(prefix);
             store.migrate();
+            // V004 counted what version 1 wrote: every counted list equals COUNT(*) over the rows
+            assertThat(CountsCheck.mismatches(store)).isEmpty();
             FakeTransactionDirectory directory = new FakeTransactionDirectory();
             String otherOrg = "globex-" + UUID.randomUUID();
             directory.register(tx, Map.of(), new WalletOwner(user, org), new WalletOwner(user, otherOrg));
@@ -83,10 +86,60 @@ class UpgradeFromV001Test {
                 assertThat(otherOrganization.created()).isTrue();
                 assertThat(chat.listConversations(STAFF, ConversationFilter.all().withTransactionId(tx),
                         PageRequest.first(10)).totalCount()).isEqualTo(2);
+                assertThat(chat.listConversations(Actor.business(user, org), ConversationFilter.all(),
+                        PageRequest.first(10)).totalCount()).isEqualTo(3);
             }
+            // and the counts kept since then still do
+            assertThat(CountsCheck.mismatches(store)).isEmpty();
         } finally {
             TestDatabases.dropTables(jdbi, prefix);
         }
+    }
+
+    /**
+     * The other shapes the counts tell apart, as version 1 stored them: an account thread;
+     * a direct chat with the user, its organization's account and a staff user who left; a
+     * user without organization beside a user whose id is the organization's; a deleted one.
+     */
+    private static void insertOtherVersionOneChats(Handle h, String prefix, String user, String org) {
+        String account = UUID.randomUUID().toString();
+        insertVersionOneConversation(h, prefix, account, "ACCOUNT", org, "OPEN");
+        insertVersionOneParticipant(h, prefix, account, 1, "SERVICE", null, null, false);
+        insertVersionOneParticipant(h, prefix, account, 2, "BUSINESS", null, org, false);
+        String direct = UUID.randomUUID().toString();
+        insertVersionOneConversation(h, prefix, direct, "DIRECT", org, "OPEN");
+        insertVersionOneParticipant(h, prefix, direct, 1, "BUSINESS", user, org, false);
+        insertVersionOneParticipant(h, prefix, direct, 2, "BUSINESS", null, org, false);
+        insertVersionOneParticipant(h, prefix, direct, 3, "SERVICE", "upgrade-staff", null, false);
+        insertVersionOneParticipant(h, prefix, direct, 4, "SERVICE", "gone-staff", null, true);
+        String mixed = UUID.randomUUID().toString();
+        insertVersionOneConversation(h, prefix, mixed, "DIRECT", null, "OPEN");
+        insertVersionOneParticipant(h, prefix, mixed, 1, "BUSINESS", user, null, false);
+        insertVersionOneParticipant(h, prefix, mixed, 2, "BUSINESS", org, "globex", false);
+        insertVersionOneParticipant(h, prefix, mixed, 3, "BUSINESS", "left-user", org, true);
+        String deleted = UUID.randomUUID().toString();
+        insertVersionOneConversation(h, prefix, deleted, "DIRECT", org, "DELETED");
+        insertVersionOneParticipant(h, prefix, deleted, 1, "BUSINESS", user, org, false);
+        insertVersionOneParticipant(h, prefix, deleted, 2, "SERVICE", "upgrade-staff", null, false);
+    }
+
+    private static void insertVersionOneConversation(Handle h, String prefix, String id, String kind, String org,
+                                                     String status) {
+        h.createUpdate("INSERT INTO " + prefix + "conversations (id, kind, ticket_id, transaction_id, organization_id,"
+                        + " subject, status, live_key, created_at, last_activity_at, message_count, unread_from_service,"
+                        + " unread_from_business) VALUES (:id, :kind, NULL, NULL, :org, NULL, :status, NULL, 1, 2, 0, 0,"
+                        + " 0)")
+                .bind("id", id).bind("kind", kind).bind("org", org).bind("status", status).execute();
+    }
+
+    private static void insertVersionOneParticipant(Handle h, String prefix, String conversation, int order,
+                                                    String type, String user, String org, boolean left) {
+        h.createUpdate("INSERT INTO " + prefix + "participants (id, conversation_id, join_order, participant_type,"
+                        + " user_id, organization_id, joined_at, left_at) VALUES (:id, :conversation, :order, :type,"
+                        + " :user, :org, 1, :left)")
+                .bind("id", UUID.randomUUID().toString()).bind("conversation", conversation).bind("order", order)
+                .bind("type", type).bind("user", user).bind("org", org).bind("left", left ? (Long) 5L : null)
+                .execute();
     }
 
     private static void insertVersionOneChat(Handle h, String prefix, String id, String ticket, String tx, String user,

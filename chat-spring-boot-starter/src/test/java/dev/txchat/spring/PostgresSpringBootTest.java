@@ -127,7 +127,7 @@ class PostgresSpringBootTest {
         }
         try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
             for (String table : List.of("messages", "participants", "conversations", "tickets", "secrets", "feed",
-                    "feed_head", "feed_subscriptions", "schema_version")) {
+                    "feed_head", "feed_subscriptions", "conversation_counts", "schema_version")) {
                 s.execute("DROP TABLE IF EXISTS " + PREFIX + table + " CASCADE");
             }
             s.execute("DROP FUNCTION IF EXISTS " + PREFIX + "feed_notify() CASCADE");

@@ -36,12 +36,19 @@ import dev.txchat.core.ValidationException;
 import dev.txchat.core.spi.ChatEvent;
 import dev.txchat.core.spi.ChatPermissions;
 import dev.txchat.core.spi.ChatStore;
+import dev.txchat.core.spi.ConversationQuery;
+import dev.txchat.core.spi.MemberScope;
+import dev.txchat.core.spi.StoredConversation;
 import dev.txchat.core.spi.WalletOwner;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -2141,6 +2148,222 @@ public abstract class ChatServiceContract {
             assertThat(marked).isEqualTo(unreadMessages);
             assertThat(chat.getConversation(tx.user(), tx.id()).unreadCount()).isZero();
             assertThat(messages(tx.user(), tx.id())).hasSize(21).allSatisfy(m -> assertThat(m.readAt()).isNotNull());
+        }
+    }
+
+    // =====================================================================================
+    // totalCount: exact for every filter, whatever the store keeps to answer it
+    // =====================================================================================
+
+    /**
+     * {@code totalCount} equals the number of conversations paging through the list finds,
+     * for every filter shape, along random histories of creating, deleting, adding and
+     * removing participants, sequential and from eight threads. A store may keep counts
+     * instead of counting rows (the JDBI store does); these tests fail if a count drifts.
+     *
+     * <p>The lists scoped by this test's own ids are paged through after every step. Lists
+     * over the whole store (all, by kind, by participant type) may hold other tests' data:
+     * after every step their totals must have moved by exactly this test's conversations,
+     * and at the end they are paged through as well. Seeds are random and printed in every
+     * failure; set {@code -Dtxchat.countsSeed=…} to replay one.
+     */
+    @Nested
+    class TotalCounts {
+        private static final int STEPS = 24;
+        private static final List<ConversationKind> KINDS_OR_ANY = Arrays.asList(null,
+                ConversationKind.DIRECT, ConversationKind.TRANSACTION, ConversationKind.ACCOUNT);
+        private static final List<ParticipantType> TYPES_OR_ANY = Arrays.asList(null,
+                ParticipantType.BUSINESS, ParticipantType.SERVICE);
+
+        private final String acme = uid("acme");
+        private final String globex = uid("globex");
+        private final String ann = uid("ann");
+        private final String bob = uid("bob");
+        private final String cy = uid("cy");
+        private final Actor otherStaff = staff(WRITE);
+        /** Business users: one user id with and without an organization; a user id that is an organization's id. */
+        private final List<Actor> members = List.of(Actor.business(ann, acme), Actor.business(bob, acme),
+                Actor.business(cy, globex), Actor.business(ann, null), Actor.business(globex, acme));
+        /** Who joins: the business users above, both accounts, another staff user and the admin. */
+        private List<ParticipantRef> refs;
+        /** Every conversation this test created, in creation order. */
+        private final CopyOnWriteArrayList<ConversationId> mine = new CopyOnWriteArrayList<>();
+
+        @BeforeEach
+        void namesWhoJoins() {
+            refs = List.of(ParticipantRef.businessUser(ann, acme), ParticipantRef.businessUser(bob, acme),
+                    ParticipantRef.businessUser(cy, globex), ParticipantRef.businessUser(ann, null),
+                    ParticipantRef.businessUser(globex, acme), ParticipantRef.businessAccount(acme),
+                    ParticipantRef.businessAccount(globex), ParticipantRef.serviceUser(otherStaff.userId()),
+                    ParticipantRef.serviceUser(admin.userId()));
+        }
+
+        private long seed() {
+            return Long.getLong("txchat.countsSeed", new SecureRandom().nextLong());
+        }
+
+        @Test
+        void everyTotalCountEqualsWhatPagingFindsAfterEveryStepOfARandomHistory() {
+            long seed = seed();
+            Random random = new Random(seed);
+            Map<ConversationFilter, Long> before = wholeStoreTotals();
+            for (int step = 1; step <= STEPS; step++) {
+                String done = randomStep(random);
+                String context = "seed " + seed + ", step " + step + " (" + done + ")";
+                assertCounts(context, before, Arrays.asList(null, KINDS_OR_ANY.get(1 + random.nextInt(3))));
+            }
+            assertCounts("seed " + seed + ", at the end", before, KINDS_OR_ANY);
+            assertWholeStoreListsArePagedThroughExactly("seed " + seed);
+        }
+
+        @Test
+        void countsStayExactWhenEightThreadsCreateDeleteAddAndRemoveConcurrently() {
+            long seed = seed();
+            Map<ConversationFilter, Long> before = wholeStoreTotals();
+            Random setup = new Random(seed);
+            for (int i = 0; i < 6; i++) {
+                create(setup, i % 3);
+            }
+            List<String> done = Concurrently.run(8, thread -> {
+                Random random = new Random(seed + thread + 1);
+                StringBuilder log = new StringBuilder();
+                for (int i = 0; i < 12; i++) {
+                    log.append(randomStep(random)).append("; ");
+                }
+                return log.toString();
+            });
+
+            assertThat(done).hasSize(8);
+            assertCounts("seed " + seed + ", after 8 threads", before, KINDS_OR_ANY);
+            assertWholeStoreListsArePagedThroughExactly("seed " + seed);
+        }
+
+        /** One random create, delete, add or remove on this test's conversations; says what it did. */
+        private String randomStep(Random random) {
+            int op = mine.size() < 3 ? 0 : random.nextInt(10);
+            if (op <= 2) {
+                return create(random, random.nextInt(3));
+            }
+            ConversationId id = mine.get(random.nextInt(mine.size()));
+            try {
+                if (op == 3) {
+                    chat.deleteConversation(admin, id);
+                    return "delete " + id;
+                }
+                if (op <= 6) {
+                    ParticipantRef who = refs.get(random.nextInt(refs.size()));
+                    chat.addParticipant(admin, id, who);
+                    return "add " + who + " to " + id;
+                }
+                List<Participant> active = activeParticipants(id);
+                if (active.isEmpty()) {
+                    return "nobody to remove from " + id;
+                }
+                Participant leaving = active.get(random.nextInt(active.size()));
+                chat.removeParticipant(admin, id, leaving.id());
+                return "remove " + leaving + " from " + id;
+            } catch (ConflictException | NotFoundException e) {
+                // deleted, an account thread, or a participant another thread removed first
+                return "refused on " + id + ": " + e.getMessage();
+            }
+        }
+
+        private String create(Random random, int kind) {
+            Conversation created;
+            if (kind == 0) {
+                ParticipantRef with = refs.get(random.nextInt(7));
+                created = chat.startConversation(admin, new StartConversation(with, null, null));
+            } else if (kind == 1) {
+                Actor owner = members.get(random.nextInt(members.size()));
+                String tx = uid("tx");
+                directory.register(tx, new WalletOwner(owner.userId(), owner.organizationId()));
+                created = chat.openTransactionChat(admin, new OpenTransactionChat(tx, ref(owner),
+                        NewMessage.of("about your payment"))).conversation();
+            } else {
+                created = chat.accountThread(admin, random.nextBoolean() ? acme : globex);
+            }
+            // an account thread is created once per organization, later calls return it
+            mine.addIfAbsent(created.id());
+            return "create " + created.kind() + " " + created.id();
+        }
+
+        /**
+         * Every list scoped by this test's ids, for {@code kinds}: totalCount equals what paging
+         * finds and what this test's conversations hold; the whole-store totals moved by exactly
+         * this test's conversations.
+         */
+        private void assertCounts(String context, Map<ConversationFilter, Long> before, List<ConversationKind> kinds) {
+            List<StoredConversation> model = mine.stream()
+                    .map(id -> chat.getConversation(admin, id).conversation())
+                    .map(c -> new StoredConversation(c, 0, 0, 0, c.createdAt(), null))
+                    .toList();
+            List<String> ids = List.of(acme, globex, ann, bob, cy, otherStaff.userId(), admin.userId());
+            for (ConversationKind kind : kinds) {
+                for (String id : ids) {
+                    for (ParticipantType type : TYPES_OR_ANY) {
+                        ConversationFilter filter = new ConversationFilter(id, type, null, kind, false);
+                        assertListed(context, admin, filter, expected(model, filter, null));
+                    }
+                    ConversationFilter withDeleted = new ConversationFilter(id, null, null, kind, true);
+                    assertListed(context, admin, withDeleted, expected(model, withDeleted, null));
+                }
+                for (Actor member : members) {
+                    ConversationFilter filter = ConversationFilter.all().withKind(kind);
+                    assertListed(context, member, filter, expected(model, filter,
+                            new MemberScope(member.userId(), member.organizationId())));
+                }
+            }
+            before.forEach((filter, total) -> assertThat(list(admin, filter).totalCount())
+                    .as("%s: totalCount of %s over the whole store", context, filter)
+                    .isEqualTo(total + expected(model, filter, null)));
+        }
+
+        private long expected(List<StoredConversation> model, ConversationFilter filter,
+                              MemberScope member) {
+            var query = new ConversationQuery(filter, member);
+            return model.stream().filter(query::matches).count();
+        }
+
+        private void assertListed(String context, Actor actor, ConversationFilter filter, long expected) {
+            long[] totalAndListed = pageThrough(actor, filter);
+            assertThat(totalAndListed[1]).as("%s: conversations listed for %s with %s", context, actor, filter)
+                    .isEqualTo(expected);
+            assertThat(totalAndListed[0]).as("%s: totalCount for %s with %s", context, actor, filter)
+                    .isEqualTo(expected);
+        }
+
+        /** The totalCount of the first page, and how many conversations paging forward finds. */
+        private long[] pageThrough(Actor actor, ConversationFilter filter) {
+            Page<ConversationView> page = list(actor, filter);
+            long total = page.totalCount();
+            long listed = page.nodes().size();
+            while (page.pageInfo().hasNextPage()) {
+                page = chat.listConversations(actor, filter,
+                        PageRequest.first(PageRequest.MAX_SIZE, page.pageInfo().endCursor()));
+                listed += page.nodes().size();
+                assertThat(page.totalCount()).as("totalCount of every page of %s", filter).isEqualTo(total);
+            }
+            return new long[] {total, listed};
+        }
+
+        /** The lists over the whole store: all, by kind, by participant type, and both. */
+        private Map<ConversationFilter, Long> wholeStoreTotals() {
+            Map<ConversationFilter, Long> totals = new LinkedHashMap<>();
+            for (ConversationKind kind : KINDS_OR_ANY) {
+                for (ParticipantType type : TYPES_OR_ANY) {
+                    ConversationFilter filter = new ConversationFilter(null, type, null, kind, false);
+                    totals.put(filter, list(admin, filter).totalCount());
+                }
+            }
+            return totals;
+        }
+
+        private void assertWholeStoreListsArePagedThroughExactly(String context) {
+            for (ConversationFilter filter : wholeStoreTotals().keySet()) {
+                long[] totalAndListed = pageThrough(admin, filter);
+                assertThat(totalAndListed[0]).as("%s: totalCount of %s over the whole store", context, filter)
+                        .isEqualTo(totalAndListed[1]);
+            }
         }
     }
 

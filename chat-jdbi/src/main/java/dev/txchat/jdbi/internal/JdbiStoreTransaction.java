@@ -78,11 +78,16 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
     private record PendingAppend(Map<String, Object> params, ParticipantType sentBy) {
     }
 
+
+    /** The maintained conversation counts: changed with every conversation and participant change. */
+    private final ConversationCounts counts;
+
     public JdbiStoreTransaction(Handle handle, Sql sql, ParticipantsCache participantsCache, boolean joined) {
         this.handle = handle;
         this.sql = sql;
         this.participantsCache = participantsCache;
         this.joined = joined;
+        this.counts = new ConversationCounts(handle, sql);
     }
 
     /** Runs a unit of work and writes what it left pending, before its transaction commits. */
@@ -345,6 +350,7 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 lockedMessageCounts.put(holder, 0L);
                 participantsChanged.add(c.id());
                 insertParticipants(c.id(), c.participants(), 1);
+                counts.created(c);
                 // what was just inserted: no counters, no message yet, active since creation
                 return Stored.created(new StoredConversation(c, 0, 0, 0, c.createdAt(), null));
             }
@@ -415,10 +421,15 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     @Override
     public boolean markDeleted(ConversationId id, Instant deletedAt) {
-        return update(sql.markDeleted)
+        // the update locks the row, which every participant change of this conversation also holds
+        boolean deleted = update(sql.markDeleted)
                 .bind("id", id.toString())
                 .bind("deletedAt", Times.toMicros(deletedAt))
                 .execute() == 1;
+        if (deleted) {
+            counts.deleted(id);
+        }
+        return deleted;
     }
 
     @Override
@@ -434,8 +445,19 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 .list());
     }
 
+    /**
+     * From the maintained counters (at most 16 rows per scope, whatever the number of
+     * conversations) for the queries {@link CountScopes} counts: staff unfiltered or filtered
+     * by kind, participant id and/or participant type, and a business user's conversations,
+     * by kind or not. The others (including deleted conversations, by transaction, a
+     * business user also filtering by participant) count the matching rows.
+     */
     @Override
     public long countConversations(ConversationQuery query) {
+        java.util.OptionalLong counted = counts.count(query);
+        if (counted.isPresent()) {
+            return counted.getAsLong();
+        }
         BoundSql count = sql.conversationCount(query);
         return query(count.sql()).bindMap(count.params()).mapTo(Long.class).one();
     }
@@ -462,12 +484,17 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         Participant added = new Participant(id, who.type(), who.userId(), who.organizationId(), joinedAt, null);
         insertParticipants(conversationId, List.of(added), joinOrder);
         participantsChanged(conversationId);
+        counts.added(conversationId, id);
         return Stored.created(added);
     }
 
     @Override
     public Optional<Participant> removeParticipant(ConversationId conversationId, ParticipantId participantId,
                                                    Instant leftAt) {
+        // the row lock serializes participant changes of this conversation, so its counts are recounted in turn
+        if (lockRow(conversationId).isEmpty()) {
+            return Optional.empty();
+        }
         int updated = update(sql.removeParticipant)
                 .bind("id", participantId.toString())
                 .bind("conversationId", conversationId.toString())
@@ -477,11 +504,13 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
             return Optional.empty();
         }
         participantsChanged(conversationId);
-        return query(sql.selectParticipantById)
+        Optional<Participant> removed = query(sql.selectParticipantById)
                 .bind("id", participantId.toString())
                 .bind("conversationId", conversationId.toString())
                 .map(JdbiStoreTransaction::participant)
                 .findOne();
+        removed.ifPresent(p -> counts.removed(conversationId, p));
+        return removed;
     }
 
     /** Gives the conversation's participants a new version, so no node uses a list cached before. */

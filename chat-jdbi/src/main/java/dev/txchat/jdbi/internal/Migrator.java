@@ -54,7 +54,7 @@ public final class Migrator {
      */
     public static final List<String> SCRIPTS = List.of("V001__create_chat_tables.sql",
             "V002__organization_in_chat_key_and_secrets.sql", "V003__change_feed.sql",
-            "V005__write_path_without_history.sql");
+            "V004__conversation_counts.sql", "V005__write_path_without_history.sql");
 
     private static final Pattern SCRIPT_NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     static final Duration LOCK_WAIT = Duration.ofSeconds(120);

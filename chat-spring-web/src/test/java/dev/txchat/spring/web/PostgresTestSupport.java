@@ -25,7 +25,7 @@ public final class PostgresTestSupport {
     private static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String USER = "postgres";
     private static final List<String> TABLES = List.of("messages", "participants", "conversations", "tickets",
-            "secrets", "feed", "feed_head", "feed_subscriptions", "schema_version", "schema_lock");
+            "secrets", "feed", "feed_head", "feed_subscriptions", "conversation_counts", "schema_version", "schema_lock");
 
     private PostgresTestSupport() {
     }
