@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.txchat.core.spi.ChatStore;
+import dev.txchat.jdbi.internal.Migrator;
 import dev.txchat.testkit.ChatStoreContract;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ abstract class FlywayManagedStoreContract extends ChatStoreContract {
     void flywayAppliedEveryTxchatMigrationBesideTheHostTable() {
         FlywayManagedSchema schema = schema();
 
-        assertThat(schema.migrateResult.migrationsExecuted).isEqualTo(dev.txchat.jdbi.internal.Migrator.SCRIPTS.size());
+        assertThat(schema.migrateResult.migrationsExecuted).isEqualTo(Migrator.SCRIPTS.size());
         schema.assertHistoryHoldsEveryTxchatMigration();
         assertThat(schema.hostRows()).hasSize(1);
         assertThat(((Number) schema.hostRows().get(0).get("id")).longValue()).isEqualTo(1L);

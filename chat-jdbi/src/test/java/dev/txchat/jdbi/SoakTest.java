@@ -96,6 +96,8 @@ class SoakTest {
 
             List<String> violations = new ArrayList<>(soak.violations);
             violations.addAll(StoreInvariants.violations(jdbi, PREFIX));
+            // the maintained conversation counts equal COUNT(*) for every list over the soaked ids
+            CountsCheck.mismatches(store).forEach(m -> violations.add("conversation count: " + m));
             violations.addAll(soak.checkAcknowledged(jdbi));
             violations.addAll(soak.checkThroughTheApi());
             long conversations = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM " + PREFIX + "conversations")

@@ -7,8 +7,13 @@
 --    leaves, in the same transaction, so an application node can keep a conversation's
 --    participants cached and know from the locked row alone whether they are still current.
 --    A random value, not a counter: a rolled-back change must never reappear later.
--- 3. fillfactor 85 leaves room on each page so the per-post counter update can stay on the
---    same page.
+-- 3. fillfactor 85 leaves room on each page for the new version of a conversation row that
+--    every post writes.
+-- 4. Statistics on how user, organization and side go together in participants: without them
+--    the planner multiplies the selectivities of "user = u AND organization = o", thinks a
+--    business user is in a hundredth of the conversations they are really in, and answers
+--    an inbox page by collecting and sorting all of them instead of walking the activity
+--    index to the first page (measured at 100,000 conversations: 72 ms against 11 ms).
 
 ALTER TABLE ${prefix}conversations ADD COLUMN last_message_id VARCHAR(36) COLLATE "C";
 ALTER TABLE ${prefix}conversations ADD COLUMN participants_version BIGINT NOT NULL DEFAULT 0;
@@ -18,3 +23,6 @@ UPDATE ${prefix}conversations c
    SET last_message_id = m.id
   FROM ${prefix}messages m
  WHERE m.conversation_id = c.id AND m.seq = c.message_count AND c.message_count > 0;
+
+CREATE STATISTICS ${prefix}participants_member_stats (mcv, dependencies)
+    ON user_id, organization_id, participant_type FROM ${prefix}participants;
