@@ -1,9 +1,9 @@
 package dev.txchat.benchmarks;
 
-import dev.txchat.core.Conversation;
-import dev.txchat.core.NewMessage;
-import dev.txchat.core.ParticipantMessage;
+import dev.txchat.benchmarks.Poster.Side;
 import java.sql.SQLException;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,77 +17,107 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * {@code postMessage} into an existing conversation, as a staff user who is already a
- * participant, beside the minimal raw-JDBC append (lock-and-increment the conversation row
- * for the gapless sequence while bumping the counters, insert the message, commit).
- * Single thread; 8 threads each in its own conversation; 8 threads into one hot one.
+ * participant, beside two raw-JDBC appends: {@code baseline*} into the library's full schema
+ * ({@link RawJdbc}) and {@code minimal*} into minimal tables of its own ({@link RawMinimal}).
+ * 1 thread; 8 threads each in its own conversation; 8 threads into one hot conversation;
+ * 32 threads each in its own (run on PostgreSQL only); and txchat with one no-op listener
+ * registered, 1 thread (run on H2 only). The runner picks which run where.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class PostMessageBenchmark {
 
-    /** One conversation per benchmark thread for txchat, one for the baseline. */
+    /** One conversation per benchmark thread for each side. */
     @State(Scope.Thread)
     public static class Own {
-        Conversation txchat;
-        Conversation baseline;
-        String baselineSender;
+        private final Map<Side, Poster> posters = new EnumMap<>(Side.class);
 
         @Setup(Level.Trial)
-        public void create(DbState s) {
-            txchat = s.env.newConversation("bench-bu-post");
-            baseline = s.env.newConversation("bench-bu-post");
-            baselineSender = s.env.staffParticipant(baseline);
+        public void create(DbState s) throws SQLException {
+            for (Side side : Side.values()) {
+                posters.put(side, side.create(s.env, "bench-bu-post"));
+            }
+        }
+
+        Object post(Side side) throws Exception {
+            return posters.get(side).post();
         }
     }
 
-    /** One conversation all threads write into, for txchat and for the baseline. */
+    /** One conversation per side that all threads write into. */
     @State(Scope.Benchmark)
-    public static class Hot {
-        Conversation txchat;
-        Conversation baseline;
-        String baselineSender;
-
-        @Setup(Level.Trial)
-        public void create(DbState s) {
-            txchat = s.env.newConversation("bench-bu-hot");
-            baseline = s.env.newConversation("bench-bu-hot");
-            baselineSender = s.env.staffParticipant(baseline);
-        }
+    public static class Hot extends Own {
     }
 
     @Benchmark
     @Threads(1)
-    public ParticipantMessage txchatSingle(DbState s, Own o) {
-        return s.env.chat.postMessage(s.env.staff, o.txchat.id(), NewMessage.of(Env.BODY));
+    public Object txchatSingle(Own o) throws Exception {
+        return o.post(Side.TXCHAT);
     }
 
     @Benchmark
     @Threads(1)
-    public long baselineSingle(DbState s, Own o) throws SQLException {
-        return s.env.raw.postMessage(o.baseline.id().toString(), o.baselineSender, BenchData.STAFF_USER, Env.BODY);
+    public Object baselineSingle(Own o) throws Exception {
+        return o.post(Side.RAW);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public Object minimalSingle(Own o) throws Exception {
+        return o.post(Side.MINIMAL);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public Object listenerSingle(Own o) throws Exception {
+        return o.post(Side.LISTENED);
     }
 
     @Benchmark
     @Threads(8)
-    public ParticipantMessage txchatAcross8(DbState s, Own o) {
-        return s.env.chat.postMessage(s.env.staff, o.txchat.id(), NewMessage.of(Env.BODY));
+    public Object txchatAcross8(Own o) throws Exception {
+        return o.post(Side.TXCHAT);
     }
 
     @Benchmark
     @Threads(8)
-    public long baselineAcross8(DbState s, Own o) throws SQLException {
-        return s.env.raw.postMessage(o.baseline.id().toString(), o.baselineSender, BenchData.STAFF_USER, Env.BODY);
+    public Object baselineAcross8(Own o) throws Exception {
+        return o.post(Side.RAW);
     }
 
     @Benchmark
     @Threads(8)
-    public ParticipantMessage txchatHot8(DbState s, Hot h) {
-        return s.env.chat.postMessage(s.env.staff, h.txchat.id(), NewMessage.of(Env.BODY));
+    public Object minimalAcross8(Own o) throws Exception {
+        return o.post(Side.MINIMAL);
     }
 
     @Benchmark
     @Threads(8)
-    public long baselineHot8(DbState s, Hot h) throws SQLException {
-        return s.env.raw.postMessage(h.baseline.id().toString(), h.baselineSender, BenchData.STAFF_USER, Env.BODY);
+    public Object txchatHot8(Hot h) throws Exception {
+        return h.post(Side.TXCHAT);
+    }
+
+    @Benchmark
+    @Threads(8)
+    public Object baselineHot8(Hot h) throws Exception {
+        return h.post(Side.RAW);
+    }
+
+    @Benchmark
+    @Threads(8)
+    public Object minimalHot8(Hot h) throws Exception {
+        return h.post(Side.MINIMAL);
+    }
+
+    @Benchmark
+    @Threads(32)
+    public Object txchatAcross32(Own o) throws Exception {
+        return o.post(Side.TXCHAT);
+    }
+
+    @Benchmark
+    @Threads(32)
+    public Object baselineAcross32(Own o) throws Exception {
+        return o.post(Side.RAW);
     }
 }
