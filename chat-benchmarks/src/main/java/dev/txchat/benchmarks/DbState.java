@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The database a trial runs on ({@code @Param db}), opened once per trial on the large data set
  * and shared by all benchmark threads; txchat and its baselines use the same pool. The data
- * set is loaded here if the runner has not loaded it already.
+ * set is loaded here unless the runner says it has prepared it.
  */
 @State(Scope.Benchmark)
 public class DbState {
@@ -23,16 +23,11 @@ public class DbState {
     @Setup(Level.Trial)
     public void open() {
         env = Env.open(BenchDatabase.of(db), dataSet(), UnaryOperator.identity());
-        opened();
     }
 
     /** The data set this state opens; the large one unless a subclass says otherwise. */
     protected DataSet dataSet() {
         return DataSet.LARGE;
-    }
-
-    /** Called once {@link #env} is open, before any benchmark thread starts. */
-    protected void opened() {
     }
 
     @TearDown(Level.Trial)

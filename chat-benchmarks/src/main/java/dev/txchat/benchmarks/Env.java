@@ -83,11 +83,17 @@ public final class Env implements AutoCloseable {
         return open(db, DataSet.LARGE, UnaryOperator.identity());
     }
 
-    /** As {@link #open(BenchDatabase)} on {@code set}, with txchat and the baselines on {@code wrap(pool)}. */
+    /**
+     * As {@link #open(BenchDatabase)} on {@code set}, with txchat and the baselines on
+     * {@code wrap(pool)}; takes the data as it is when the runner says it prepared it
+     * (property {@code txchat.bench.prepared}, set for the JMH forks).
+     */
     public static Env open(BenchDatabase db, DataSet set, UnaryOperator<DataSource> wrap) {
         Env env = new Env(db, set.prefix(), wrap);
         try {
-            env.ensureLoaded(set, false);
+            if (!Boolean.getBoolean("txchat.bench.prepared")) {
+                env.ensureLoaded(set, false);
+            }
             return env;
         } catch (RuntimeException | SQLException e) {
             env.close();

@@ -2,8 +2,6 @@ package dev.txchat.benchmarks;
 
 import dev.txchat.benchmarks.Poster.Side;
 import java.sql.SQLException;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,6 +12,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * {@code postMessage} into an existing conversation, as a staff user who is already a
@@ -27,97 +26,107 @@ import org.openjdk.jmh.annotations.Threads;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class PostMessageBenchmark {
 
-    /** One conversation per benchmark thread for each side. */
+    /** One conversation per benchmark thread, of the side the benchmark method's name starts with. */
     @State(Scope.Thread)
     public static class Own {
-        private final Map<Side, Poster> posters = new EnumMap<>(Side.class);
+        private Poster poster;
 
         @Setup(Level.Trial)
-        public void create(DbState s) throws SQLException {
-            for (Side side : Side.values()) {
-                posters.put(side, side.create(s.env, "bench-bu-post"));
-            }
+        public void create(DbState s, BenchmarkParams params) throws SQLException {
+            poster = side(params.getBenchmark()).create(s.env, "bench-bu-post");
         }
 
-        Object post(Side side) throws Exception {
-            return posters.get(side).post();
+        Object post() throws Exception {
+            return poster.post();
         }
     }
 
-    /** One conversation per side that all threads write into. */
+    /** One conversation that all threads write into. */
     @State(Scope.Benchmark)
     public static class Hot extends Own {
+    }
+
+    /** The side a benchmark method posts as: txchat…, baseline… (raw a), minimal… (raw b), listener…. */
+    static Side side(String benchmark) {
+        String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        for (String[] prefix : new String[][] {{"txchat", "TXCHAT"}, {"baseline", "RAW"}, {"minimal", "MINIMAL"},
+                {"listener", "LISTENED"}}) {
+            if (method.startsWith(prefix[0])) {
+                return Side.valueOf(prefix[1]);
+            }
+        }
+        throw new IllegalArgumentException("no side for " + benchmark);
     }
 
     @Benchmark
     @Threads(1)
     public Object txchatSingle(Own o) throws Exception {
-        return o.post(Side.TXCHAT);
+        return o.post();
     }
 
     @Benchmark
     @Threads(1)
     public Object baselineSingle(Own o) throws Exception {
-        return o.post(Side.RAW);
+        return o.post();
     }
 
     @Benchmark
     @Threads(1)
     public Object minimalSingle(Own o) throws Exception {
-        return o.post(Side.MINIMAL);
+        return o.post();
     }
 
     @Benchmark
     @Threads(1)
     public Object listenerSingle(Own o) throws Exception {
-        return o.post(Side.LISTENED);
+        return o.post();
     }
 
     @Benchmark
     @Threads(8)
     public Object txchatAcross8(Own o) throws Exception {
-        return o.post(Side.TXCHAT);
+        return o.post();
     }
 
     @Benchmark
     @Threads(8)
     public Object baselineAcross8(Own o) throws Exception {
-        return o.post(Side.RAW);
+        return o.post();
     }
 
     @Benchmark
     @Threads(8)
     public Object minimalAcross8(Own o) throws Exception {
-        return o.post(Side.MINIMAL);
+        return o.post();
     }
 
     @Benchmark
     @Threads(8)
     public Object txchatHot8(Hot h) throws Exception {
-        return h.post(Side.TXCHAT);
+        return h.post();
     }
 
     @Benchmark
     @Threads(8)
     public Object baselineHot8(Hot h) throws Exception {
-        return h.post(Side.RAW);
+        return h.post();
     }
 
     @Benchmark
     @Threads(8)
     public Object minimalHot8(Hot h) throws Exception {
-        return h.post(Side.MINIMAL);
+        return h.post();
     }
 
     @Benchmark
     @Threads(32)
     public Object txchatAcross32(Own o) throws Exception {
-        return o.post(Side.TXCHAT);
+        return o.post();
     }
 
     @Benchmark
     @Threads(32)
     public Object baselineAcross32(Own o) throws Exception {
-        return o.post(Side.RAW);
+        return o.post();
     }
 }

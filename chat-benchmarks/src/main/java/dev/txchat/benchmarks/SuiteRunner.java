@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <ol>
  *   <li>per database, loads both data sets unless already there (timed), counts the
  *       statements of each hot path ({@link CountingPass}), then puts the data back to its
- *       loaded state and empties the minimal baseline's tables;</li>
+ *       loaded state, empties the minimal baseline's tables and reads the {@code totalCount}
+ *       of each list;</li>
  *   <li>the JMH runs ({@link #GROUPS}), with the GC profiler: the lists first, so they see
  *       exactly the loaded data, then the writing benchmarks;</li>
  *   <li>the paired cross-check of the postMessage ratios ({@link PairedRun});</li>
@@ -71,6 +73,9 @@ public final class SuiteRunner {
     static final int DECAY_POSTS = Integer.getInteger("txchat.bench.decayPosts", 100_000);
     static final Duration DECAY_LIMIT = Duration.ofSeconds(Integer.getInteger("txchat.bench.decayLimitSeconds", 240));
     static final List<Side> DECAY_SIDES = List.of(Side.TXCHAT, Side.RAW);
+    /** Where the decay run runs: PostgreSQL only by default, H2 too does not fit in 15 minutes. */
+    static final List<BenchDatabase> DECAY_DBS = Arrays.stream(System.getProperty("txchat.bench.decayDbs",
+            "postgresql").split(",")).filter(s -> !s.isBlank()).map(s -> BenchDatabase.of(s.trim())).toList();
 
     final List<BenchDatabase> databases = new ArrayList<>();
     final Set<String> phases;
@@ -78,6 +83,8 @@ public final class SuiteRunner {
     final Map<BenchDatabase, String> versions = new LinkedHashMap<>();
     final Map<BenchDatabase, String> loadTimes = new LinkedHashMap<>();
     final Map<BenchDatabase, List<CountingPass.Counts>> counts = new LinkedHashMap<>();
+    /** db → data set → list → the totalCount its first page reported before the trials. */
+    final Map<BenchDatabase, Map<DataSet, Map<ListCase, Long>>> listTotals = new LinkedHashMap<>();
     final Map<BenchDatabase, Map<PairedRun.Case, Map<Side, Double>>> paired = new LinkedHashMap<>();
     final Map<BenchDatabase, List<Decay.Result>> decay = new LinkedHashMap<>();
     /** PostgreSQL: the HOT updates of the minimal baseline's conversations, written only by its benchmarks. */
@@ -121,7 +128,7 @@ public final class SuiteRunner {
             if (phases.contains("paired")) {
                 pairedRun(db);
             }
-            if (phases.contains("decay")) {
+            if (phases.contains("decay") && DECAY_DBS.contains(db)) {
                 long t0 = System.nanoTime();
                 decay.put(db, Decay.run(db, DECAY_POSTS, DECAY_LIMIT, DECAY_SIDES));
                 log("%s: decay run in %d s", db.id(), since(t0) / 1000);
@@ -186,6 +193,18 @@ public final class SuiteRunner {
             BenchData.drop(c, db, RawMinimal.PREFIX);
             env.minimal.createTables();
         }
+        // what the lists will see: the summary compares each total with what was loaded
+        Map<DataSet, Map<ListCase, Long>> totals = new LinkedHashMap<>();
+        for (DataSet set : List.of(DataSet.SMALL, DataSet.LARGE)) {
+            try (Env env = Env.openUnloaded(db, set)) {
+                Map<ListCase, Long> perList = new EnumMap<>(ListCase.class);
+                for (ListCase list : ListCase.values()) {
+                    perList.put(list, list.total(env));
+                }
+                totals.put(set, perList);
+            }
+        }
+        listTotals.put(db, totals);
     }
 
     private void pairedRun(BenchDatabase db) throws Exception {
@@ -220,7 +239,7 @@ public final class SuiteRunner {
 
     /** The forks see the same databases, sizes and H2 directory as this JVM. */
     private static List<String> forkJvmArgs() {
-        List<String> args = new ArrayList<>(Arrays.asList("-Xms1g", "-Xmx1g",
+        List<String> args = new ArrayList<>(Arrays.asList("-Xms1g", "-Xmx1g", "-Dtxchat.bench.prepared=true",
                 "-D" + LOG_LEVEL + "=" + System.getProperty(LOG_LEVEL)));
         System.getProperties().forEach((k, v) -> {
             String key = k.toString();

@@ -228,6 +228,18 @@ final class Summary {
             }
         }
         line("");
+        for (Map.Entry<BenchDatabase, List<Decay.Result>> e : run.decay.entrySet()) {
+            Map<Side, Decay.Result> bySide = e.getValue().stream()
+                    .collect(Collectors.toMap(Decay.Result::side, r -> r));
+            Decay.Result t = bySide.get(Side.TXCHAT);
+            Decay.Result r = bySide.get(Side.RAW);
+            if (t != null && r != null) {
+                line("*" + e.getKey().id() + "*: txchat / raw " + num(t.first() / r.first()) + " over the first 10%, "
+                        + num(t.last() / r.last()) + " over the last; the sides post in alternating blocks, so this "
+                        + "ratio does not drift with the machine's load as each side's own throughput can.");
+                line("");
+            }
+        }
         line("Throughput of each tenth of the posts, first to last:");
         line("");
         for (Map.Entry<BenchDatabase, List<Decay.Result>> e : run.decay.entrySet()) {
@@ -245,10 +257,10 @@ final class Summary {
         line("## 4. listConversations, first page of " + ListCase.PAGE + ": " + small + " vs " + large
                 + " conversations (µs per call, lower is better)");
         line("");
-        line("Each trial first checks that the page's `totalCount` is exactly what was loaded (the column "
-                + "*totalCount*; a failed check fails the trial, whose cells then stay empty).");
+        line("*totalCount*: what the first page reported just before the trials, on " + small + " / " + large
+                + " conversations; a total that is not exactly what was loaded fails the target.");
         line("");
-        table("| list | db | txchat " + small + " | txchat " + large + " | ratio | totalCount (checked) | raw " + small
+        table("| list | db | txchat " + small + " | txchat " + large + " | ratio | totalCount | raw " + small
                 + " | raw " + large + " | raw ratio | target | met |", "llrrrrrrrrc");
         for (ListCase list : ListCase.values()) {
             for (BenchDatabase db : run.databases) {
@@ -257,10 +269,15 @@ final class Summary {
                 Score rs = score(list.baselineBenchmark(), db, DataSet.SMALL);
                 Score rl = score(list.baselineBenchmark(), db, DataSet.LARGE);
                 double ratio = ratio(tl, ts);
-                String met = verdict(ratio, ratio <= LIST_TARGET);
-                row(list.label(), db.id(), fmt(ts), fmt(tl), num(ratio), String.format(Locale.ROOT, "%,d / %,d",
-                        list.expected(DataSet.SMALL), list.expected(DataSet.LARGE)), fmt(rs), fmt(rl),
-                        num(ratio(rl, rs)), "≤ " + LIST_TARGET, met);
+                Map<DataSet, Map<ListCase, Long>> totals = run.listTotals.getOrDefault(db, Map.of());
+                long onSmall = totals.getOrDefault(DataSet.SMALL, Map.of()).getOrDefault(list, -1L);
+                long onLarge = totals.getOrDefault(DataSet.LARGE, Map.of()).getOrDefault(list, -1L);
+                boolean exact = onSmall == list.expected(DataSet.SMALL) && onLarge == list.expected(DataSet.LARGE);
+                String met = verdict(ratio, exact && ratio <= LIST_TARGET);
+                row(list.label(), db.id(), fmt(ts), fmt(tl), num(ratio), String.format(Locale.ROOT, "%,d / %,d%s",
+                        onSmall, onLarge, exact ? "" : " **(loaded " + list.expected(DataSet.SMALL) + " / "
+                                + list.expected(DataSet.LARGE) + ")**"), fmt(rs), fmt(rl), num(ratio(rl, rs)),
+                        "≤ " + LIST_TARGET, met);
                 target("listConversations " + large + " / " + small + " ≤ " + LIST_TARGET + ": " + list.label(), db,
                         num(ratio), met);
             }
