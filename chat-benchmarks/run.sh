@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds chat-benchmarks (with the modules it depends on) and runs the whole JMH suite:
-# H2 and PostgreSQL, every benchmark beside its raw-JDBC baseline. Writes
-# chat-benchmarks/results/summary.md and chat-benchmarks/results/jmh-results.json.
-# About 12 minutes on a 2-core machine, 13-14 when it first loads the data set.
+# Builds chat-benchmarks (with the modules it depends on) and runs the whole suite on H2 and
+# PostgreSQL, every scenario beside its raw-JDBC baselines: JMH benchmarks, the paired
+# cross-check and the decay run (see README.md). Writes chat-benchmarks/results/summary.md
+# and chat-benchmarks/results/jmh-*.json. About 13-15 minutes on a 2-core machine, build
+# included; about 2-3 more when it first loads the data sets.
 #
 #   chat-benchmarks/run.sh                                      # everything
 #   BENCH_OPTS="-Dtxchat.bench.dbs=h2" chat-benchmarks/run.sh   # settings: see README.md

@@ -4,34 +4,42 @@ import dev.txchat.core.ConversationId;
 import dev.txchat.jdbi.Dialect;
 import dev.txchat.jdbi.internal.Migrator;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Loads the benchmark data set straight into the txchat tables with set-based inserts
+ * Loads a {@link DataSet} straight into the txchat tables of its prefix with set-based inserts
  * ({@code INSERT ... SELECT} over {@code generate_series} on PostgreSQL, {@code SYSTEM_RANGE}
  * on H2, the {@code seq_1_to_N} engine on MariaDB), so a million rows take seconds, not
  * minutes. The rows are exactly what the store would have written (same counters, same
- * last-message invariant), so txchat and the raw-JDBC baselines read the same data.
+ * last-message invariant), so txchat and the raw-JDBC baselines read the same data. The
+ * loader writes the store's tables directly: when the schema changes, change it too (a data
+ * set already loaded is upgraded by the store's own {@code migrate()}, which every run calls).
  *
- * <p>The data set:
+ * <p>A data set:
  * <ul>
- *   <li>one DIRECT conversation ({@link #DEEP_CONVERSATION}) with {@link #deepMessages()}
- *       messages between {@link #STAFF_USER} and {@code bench-bu-deep};</li>
- *   <li>{@link #conversations()} DIRECT conversations, each with one business participant
- *       ({@code bench-bu-<i mod 10>} of {@code bench-org-<i mod 10>}, so each business user
- *       has a tenth of them), one staff participant and one unread message, with distinct
- *       activity times in the past (below anything the benchmarks create).</li>
+ *   <li>if it has one, the DIRECT conversation {@link #DEEP_CONVERSATION} with
+ *       {@link DataSet#deepMessages()} messages between {@link #STAFF_USER} and
+ *       {@code bench-bu-deep};</li>
+ *   <li>{@link DataSet#conversations()} conversations numbered g = 1..n, each with one
+ *       business participant ({@code bench-bu-<g mod 10>} of {@code bench-org-<g mod 10>}, so
+ *       each business user and organization has a tenth of them), one staff participant and
+ *       one unread message, with distinct activity times in the past (below anything the
+ *       benchmarks create); a tenth of them, spread evenly over the organizations
+ *       ({@link #isTransaction}), are TRANSACTION chats with a ticket each, the rest DIRECT.</li>
  * </ul>
- * A marker row in {@code bench_meta} records the sizes; a later run with the same sizes
- * reuses the data, with other sizes it drops and reloads. Not thread-safe: the runner loads
- * before any benchmark starts.
+ * A marker row in {@code <prefix>meta} records the layout and sizes; a later run with the same
+ * reuses the data, with others it drops and reloads. Not thread-safe: the runner loads before
+ * any benchmark starts.
  */
 public final class BenchData {
-    /** Table prefix of the benchmark tables, apart from any test's. */
+    /** Table prefix of the large data set, apart from any test's. */
     public static final String PREFIX = "bench_";
     public static final String STAFF_USER = "bench-staff";
     public static final ConversationId DEEP_CONVERSATION =
@@ -40,28 +48,22 @@ public final class BenchData {
     static final String DEEP_STAFF_PARTICIPANT = "b0000000-0000-4000-8000-000000000003";
     /** Every loaded time is after this (2024-01-01T00:00:00Z) and long before now. */
     static final long BASE_MICROS = 1_704_067_200_000_000L;
-    /** Business users among whom the loaded conversations are spread. */
+    /** Business users (and their organizations) among whom the loaded conversations are spread. */
     public static final int BUSINESS_USERS = 10;
-
-    private static final String META = PREFIX + "meta";
+    static final String TICKET_DETAILS = "{\"amount\":\"120.50\",\"currency\":\"EUR\"}";
 
     private BenchData() {
     }
 
-    /** Messages in the deep conversation; property {@code txchat.bench.deepMessages}. */
-    public static int deepMessages() {
-        return Integer.getInteger("txchat.bench.deepMessages", 1_000_000);
+    /** Whether loaded conversation number g is a transaction chat: a tenth, every organization alike. */
+    static boolean isTransaction(int g) {
+        return g / 10 % 10 == 0;
     }
 
-    /** Loaded conversations; property {@code txchat.bench.conversations}. */
-    public static int conversations() {
-        return Integer.getInteger("txchat.bench.conversations", 100_000);
-    }
-
-    /** Whether the data set with the configured sizes is in place. */
-    public static boolean isLoaded(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT v FROM " + META + " WHERE k = ?")) {
-            ps.setString(1, markerKey());
+    /** Whether the data set is in place in its tables. */
+    public static boolean isLoaded(Connection c, DataSet set) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT v FROM " + set.prefix() + "meta WHERE k = ?")) {
+            ps.setString(1, set.key());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getLong(1) == 1L;
             }
@@ -74,13 +76,50 @@ public final class BenchData {
         }
     }
 
-    /** Drops every benchmark table (the next {@code migrate()} recreates the store's). */
-    public static void drop(Connection c, BenchDatabase db) throws SQLException {
-        String cascade = db == BenchDatabase.MARIADB ? "" : " CASCADE";
+    /**
+     * Drops every table whose name starts with {@code prefix} (and, on PostgreSQL, the
+     * functions of that prefix a migration created), whatever the store's schema version
+     * holds, so that the next {@code migrate()} starts from nothing.
+     */
+    public static void drop(Connection c, BenchDatabase db, String prefix) throws SQLException {
+        c.setAutoCommit(true);
+        DatabaseMetaData meta = c.getMetaData();
+        String escape = meta.getSearchStringEscape();
+        String pattern = (meta.storesUpperCaseIdentifiers() ? prefix.toUpperCase(Locale.ROOT) : prefix)
+                .replace("_", escape + "_") + "%";
+        List<String> tables = new ArrayList<>();
+        try (ResultSet rs = meta.getTables(c.getCatalog(), c.getSchema(), pattern, new String[] {"TABLE"})) {
+            while (rs.next()) {
+                tables.add(rs.getString("TABLE_NAME"));
+            }
+        }
         try (Statement s = c.createStatement()) {
-            for (String t : List.of("messages", "participants", "conversations", "tickets", "conversation_counts",
-                    "schema_version", "schema_lock", "meta")) {
-                s.execute("DROP TABLE IF EXISTS " + PREFIX + t + cascade);
+            if (db == BenchDatabase.MARIADB) {
+                s.execute("SET FOREIGN_KEY_CHECKS = 0");
+            }
+            for (String t : tables) {
+                s.execute("DROP TABLE IF EXISTS " + t + (db == BenchDatabase.MARIADB ? "" : " CASCADE"));
+            }
+            if (db == BenchDatabase.MARIADB) {
+                s.execute("SET FOREIGN_KEY_CHECKS = 1");
+            }
+        }
+        if (db == BenchDatabase.POSTGRESQL) {
+            List<String> functions = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT p.oid::regprocedure::text FROM pg_proc p"
+                    + " JOIN pg_namespace n ON n.oid = p.pronamespace"
+                    + " WHERE n.nspname = current_schema() AND starts_with(p.proname, ?)")) {
+                ps.setString(1, prefix);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        functions.add(rs.getString(1));
+                    }
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                for (String f : functions) {
+                    s.execute("DROP FUNCTION IF EXISTS " + f + " CASCADE");
+                }
             }
         }
     }
@@ -89,15 +128,79 @@ public final class BenchData {
      * Loads the data set into freshly migrated, empty tables and writes the marker.
      * Runs in autocommit mode, one statement per table.
      */
-    public static void load(Connection c, BenchDatabase db) throws SQLException {
-        int deep = deepMessages();
-        int n = conversations();
+    public static void load(Connection c, BenchDatabase db, DataSet set) throws SQLException {
+        String p = set.prefix();
+        int n = set.conversations();
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE " + META + " (k VARCHAR(64) NOT NULL PRIMARY KEY, v BIGINT NOT NULL)");
+            s.execute("CREATE TABLE " + p + "meta (k VARCHAR(64) NOT NULL PRIMARY KEY, v BIGINT NOT NULL)");
         }
-        // the deep conversation
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PREFIX + "conversations (id, kind, ticket_id,"
+        if (set.hasDeepConversation()) {
+            loadDeepConversation(c, db, set);
+        }
+        String g = "g";
+        String time = "(" + g + " * 1000 + ?)";
+        String transaction = "MOD(" + (db == BenchDatabase.MARIADB ? g + " DIV 10" : g + " / 10") + ", 10) = 0";
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "tickets (id, transaction_id, details,"
+                + " created_at) SELECT " + uuid(db, "b0000006", g) + ", CONCAT('bench-tx-load-', " + text(db, g)
+                + "), ?, " + time + " FROM " + series(db, n) + " WHERE " + transaction)) {
+            ps.setString(1, TICKET_DETAILS);
+            ps.setLong(2, BASE_MICROS);
+            ps.executeUpdate();
+        }
+        // the wide list: n conversations, two participants and one message each
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "conversations (id, kind, ticket_id,"
+                + " transaction_id, organization_id, subject, status, live_key, created_at, deleted_at,"
+                + " last_activity_at, message_count, unread_from_service, unread_from_business)"
+                + " SELECT " + uuid(db, "b0000001", g) + ","
+                + " CASE WHEN " + transaction + " THEN 'TRANSACTION' ELSE 'DIRECT' END,"
+                + " CASE WHEN " + transaction + " THEN " + uuid(db, "b0000006", g) + " END,"
+                + " CASE WHEN " + transaction + " THEN CONCAT('bench-tx-load-', " + text(db, g) + ") END,"
+                + " CONCAT('bench-org-', " + text(db, "MOD(" + g + ", " + BUSINESS_USERS + ")") + "),"
+                + " CONCAT('Order question ', " + text(db, g) + "), 'OPEN', NULL, " + time + ", NULL, "
+                + time + " + 1, 1, 0, 1 FROM " + series(db, n))) {
+            ps.setLong(1, BASE_MICROS);
+            ps.setLong(2, BASE_MICROS);
+            ps.executeUpdate();
+        }
+        String businessUser = text(db, "MOD(" + g + ", " + BUSINESS_USERS + ")");
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "participants (id, conversation_id,"
+                + " join_order, participant_type, user_id, organization_id, joined_at, left_at)"
+                + " SELECT " + uuid(db, "b0000002", g) + ", " + uuid(db, "b0000001", g) + ", 1, 'BUSINESS',"
+                + " CONCAT('bench-bu-', " + businessUser + "), CONCAT('bench-org-', " + businessUser + "), "
+                + time + ", NULL FROM " + series(db, n))) {
+            ps.setLong(1, BASE_MICROS);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "participants (id, conversation_id,"
+                + " join_order, participant_type, user_id, organization_id, joined_at, left_at)"
+                + " SELECT " + uuid(db, "b0000003", g) + ", " + uuid(db, "b0000001", g) + ", 2, 'SERVICE',"
+                + " CONCAT('bench-agent-', " + text(db, "MOD(" + g + ", 50)") + "), NULL, " + time
+                + ", NULL FROM " + series(db, n))) {
+            ps.setLong(1, BASE_MICROS);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "messages (id, conversation_id, seq,"
+                + " sender_id, sent_by_type, author_user_id, body, client_message_id, created_at, read_at)"
+                + " SELECT " + uuid(db, "b0000004", g) + ", " + uuid(db, "b0000001", g) + ", 1, "
+                + uuid(db, "b0000002", g) + ", 'BUSINESS', CONCAT('bench-bu-', " + businessUser + "),"
+                + " CONCAT('Hello, a question about order ', " + text(db, g) + "), NULL, " + time + " + 1, NULL"
+                + " FROM " + series(db, n))) {
+            ps.setLong(1, BASE_MICROS);
+            ps.executeUpdate();
+        }
+        backfill(c, db, p);
+        analyze(c, db, p);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "meta (k, v) VALUES (?, 1)")) {
+            ps.setString(1, set.key());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void loadDeepConversation(Connection c, BenchDatabase db, DataSet set) throws SQLException {
+        String p = set.prefix();
+        int deep = set.deepMessages();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "conversations (id, kind, ticket_id,"
                 + " transaction_id, organization_id, subject, status, live_key, created_at, deleted_at,"
                 + " last_activity_at, message_count, unread_from_service, unread_from_business)"
                 + " VALUES (?, 'DIRECT', NULL, NULL, 'bench-org-deep', 'Deep history', 'OPEN', NULL, ?, NULL, ?, ?, 0, 0)")) {
@@ -107,7 +210,7 @@ public final class BenchData {
             ps.setLong(4, deep);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PREFIX + "participants (id, conversation_id,"
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "participants (id, conversation_id,"
                 + " join_order, participant_type, user_id, organization_id, joined_at, left_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, NULL)")) {
             addParticipant(ps, DEEP_BUSINESS_PARTICIPANT, 1, "BUSINESS", "bench-bu-deep", "bench-org-deep");
@@ -115,7 +218,7 @@ public final class BenchData {
             ps.executeBatch();
         }
         String g = "g";
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PREFIX + "messages (id, conversation_id, seq,"
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "messages (id, conversation_id, seq,"
                 + " sender_id, sent_by_type, author_user_id, body, client_message_id, created_at, read_at)"
                 + " SELECT " + uuid(db, "b0000005", g) + ", ?, " + g + ","
                 + " CASE WHEN MOD(" + g + ", 2) = 0 THEN ? ELSE ? END,"
@@ -131,132 +234,103 @@ public final class BenchData {
             ps.setLong(6, BASE_MICROS + 1);
             ps.executeUpdate();
         }
-        // the wide list: n conversations, two participants and one message each
-        String time = "(" + g + " * 1000 + ?)";
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PREFIX + "conversations (id, kind, ticket_id,"
-                + " transaction_id, organization_id, subject, status, live_key, created_at, deleted_at,"
-                + " last_activity_at, message_count, unread_from_service, unread_from_business)"
-                + " SELECT " + uuid(db, "b0000001", g) + ", 'DIRECT', NULL, NULL,"
-                + " CONCAT('bench-org-', " + text(db, "MOD(" + g + ", " + BUSINESS_USERS + ")") + "),"
-                + " CONCAT('Order question ', " + text(db, g) + "), 'OPEN', NULL, " + time + ", NULL, "
-                + time + " + 1, 1, 0, 1 FROM " + series(db, n))) {
-            ps.setLong(1, BASE_MICROS);
-            ps.setLong(2, BASE_MICROS);
-            ps.executeUpdate();
-        }
-        String businessUser = text(db, "MOD(" + g + ", " + BUSINESS_USERS + ")");
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PREFIX + "participants (id, conversation_id,"
-                + " join_order, participant_type, user_id, organization_id, joined_at, left_at)"
-                + " SELECT " + uuid(db, "b0000002", g) + ", " + uuid(db, "b0000001", g) + ", 1, 'BUSINESS',"
-                + " CONCAT('bench-bu-', " + businessUser + "), CONCAT('bench-org-', " + businessUser + "), "
-                + time + ", NULL FROM " + series(db, n))) {
-            ps.setLong(1, BASE_MICROS);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PREFIX + "participants (id, conversation_id,"
-                + " join_order, participant_type, user_id, organization_id, joined_at, left_at)"
-                + " SELECT " + uuid(db, "b0000003", g) + ", " + uuid(db, "b0000001", g) + ", 2, 'SERVICE',"
-                + " CONCAT('bench-agent-', " + text(db, "MOD(" + g + ", 50)") + "), NULL, " + time
-                + ", NULL FROM " + series(db, n))) {
-            ps.setLong(1, BASE_MICROS);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PREFIX + "messages (id, conversation_id, seq,"
-                + " sender_id, sent_by_type, author_user_id, body, client_message_id, created_at, read_at)"
-                + " SELECT " + uuid(db, "b0000004", g) + ", " + uuid(db, "b0000001", g) + ", 1, "
-                + uuid(db, "b0000002", g) + ", 'BUSINESS', CONCAT('bench-bu-', " + businessUser + "),"
-                + " CONCAT('Hello, a question about order ', " + text(db, g) + "), NULL, " + time + " + 1, NULL"
-                + " FROM " + series(db, n))) {
-            ps.setLong(1, BASE_MICROS);
-            ps.executeUpdate();
-        }
-        recount(c, db);
-        analyze(c, db);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + META + " (k, v) VALUES (?, 1)")) {
-            ps.setString(1, markerKey());
-            ps.executeUpdate();
-        }
     }
 
     /**
      * Puts reused data back to its loaded state: deletes every row the benchmarks of earlier
-     * runs created (their ids do not start with {@code b000000}) and the messages they
-     * appended to the deep conversation, and restores its counters. Without this, each run
-     * would add thousands of conversations on top of the lists and measure a different
-     * data set.
+     * runs created (their ids do not start with {@code b000000}), the messages they appended to
+     * the deep conversation and the change-feed entries they wrote, and restores the deep
+     * conversation's counters. Without this, each run would add thousands of conversations on
+     * top of the lists and measure a different data set.
      *
      * @return how many rows were deleted
      */
-    public static long trim(Connection c, BenchDatabase db) throws SQLException {
+    public static long trim(Connection c, BenchDatabase db, DataSet set) throws SQLException {
         c.setAutoCommit(true);
-        int deep = deepMessages();
+        String p = set.prefix();
         String loaded = "b000000%";
         long deleted = 0;
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + PREFIX + "messages WHERE conversation_id = ?"
-                + " AND seq > ?")) {
-            ps.setString(1, DEEP_CONVERSATION.toString());
-            ps.setLong(2, deep);
-            deleted += ps.executeUpdate();
+        if (set.hasDeepConversation()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + p + "messages WHERE conversation_id = ?"
+                    + " AND seq > ?")) {
+                ps.setString(1, DEEP_CONVERSATION.toString());
+                ps.setLong(2, set.deepMessages());
+                deleted += ps.executeUpdate();
+            }
         }
         for (String[] t : List.of(new String[] {"messages", "conversation_id"},
-                new String[] {"participants", "conversation_id"}, new String[] {"conversations", "id"})) {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + PREFIX + t[0] + " WHERE " + t[1]
+                new String[] {"participants", "conversation_id"}, new String[] {"conversations", "id"},
+                new String[] {"tickets", "id"})) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + p + t[0] + " WHERE " + t[1]
                     + " NOT LIKE ?")) {
                 ps.setString(1, loaded);
                 deleted += ps.executeUpdate();
             }
         }
         try (Statement s = c.createStatement()) {
-            deleted += s.executeUpdate("DELETE FROM " + PREFIX + "tickets");
+            deleted += s.executeUpdate("DELETE FROM " + p + "feed");
+        } catch (SQLException e) {
+            // a schema without the change feed
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + PREFIX + "conversations SET message_count = ?,"
-                + " last_activity_at = ?, unread_from_service = 0, unread_from_business = 0 WHERE id = ?")) {
-            ps.setLong(1, deep);
-            ps.setLong(2, BASE_MICROS + deep);
-            ps.setString(3, DEEP_CONVERSATION.toString());
-            ps.executeUpdate();
+        if (set.hasDeepConversation()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + p + "conversations SET message_count = ?,"
+                    + " last_activity_at = ?, unread_from_service = 0, unread_from_business = 0 WHERE id = ?")) {
+                ps.setLong(1, set.deepMessages());
+                ps.setLong(2, BASE_MICROS + set.deepMessages());
+                ps.setString(3, DEEP_CONVERSATION.toString());
+                ps.executeUpdate();
+            }
         }
+        backfill(c, db, p);
         if (deleted > 0) {
-            recount(c, db);
-            analyze(c, db);
+            analyze(c, db, p);
         }
         return deleted;
     }
 
     /**
-     * Recomputes the store's maintained conversation counts from the tables, as the V004
-     * migration does for an existing database: the data set is written and trimmed around
-     * the store, which would otherwise keep counting what it saw itself.
+     * Recomputes what the store keeps about rows it did not write itself, with the statements
+     * of the migrations that compute it for an existing database: the maintained
+     * conversation counts (V004) and each conversation's newest message (V005). The data set
+     * is written and trimmed around the store, which would otherwise keep what it saw itself.
      */
-    static void recount(Connection c, BenchDatabase db) throws SQLException {
+    static void backfill(Connection c, BenchDatabase db, String prefix) throws SQLException {
         Dialect dialect = switch (db) {
             case H2 -> Dialect.H2;
             case POSTGRESQL -> Dialect.POSTGRESQL;
             case MARIADB -> Dialect.MARIADB;
         };
-        String counts = Migrator.migrations(dialect, PREFIX).stream()
-                .filter(m -> m.script().equals("V004__conversation_counts.sql")).findFirst().orElseThrow().text();
         try (Statement s = c.createStatement()) {
-            s.executeUpdate("DELETE FROM " + PREFIX + "conversation_counts");
-            for (String statement : Migrator.statements(counts)) {
-                if (statement.startsWith("INSERT")) {
-                    s.executeUpdate(statement);
+            s.executeUpdate("DELETE FROM " + prefix + "conversation_counts");
+            for (Migrator.Migration m : Migrator.migrations(dialect, prefix)) {
+                String redo = switch (m.script()) {
+                    case "V004__conversation_counts.sql" -> "INSERT";
+                    case "V005__write_path_without_history.sql" -> "UPDATE";
+                    default -> null;
+                };
+                if (redo == null) {
+                    continue;
+                }
+                for (String statement : Migrator.statements(m.text())) {
+                    if (statement.startsWith(redo)) {
+                        s.executeUpdate(statement);
+                    }
                 }
             }
         }
     }
 
-    private static void analyze(Connection c, BenchDatabase db) throws SQLException {
+    private static void analyze(Connection c, BenchDatabase db, String p) throws SQLException {
         try (Statement s = c.createStatement()) {
             switch (db) {
                 case POSTGRESQL -> {
-                    for (String t : List.of("tickets", "conversations", "participants", "messages", "conversation_counts")) {
-                        s.execute("VACUUM ANALYZE " + PREFIX + t);
+                    for (String t : List.of("tickets", "conversations", "participants", "messages")) {
+                        s.execute("VACUUM ANALYZE " + p + t);
                     }
                 }
                 case H2 -> s.execute("ANALYZE");
-                case MARIADB -> s.execute("ANALYZE TABLE " + PREFIX + "conversations, " + PREFIX + "participants, "
-                        + PREFIX + "messages");
+                case MARIADB -> s.execute("ANALYZE TABLE " + p + "tickets, " + p + "conversations, " + p
+                        + "participants, " + p + "messages");
             }
         }
     }
@@ -271,20 +345,6 @@ public final class BenchData {
         ps.setString(6, organization);
         ps.setLong(7, BASE_MICROS);
         ps.addBatch();
-    }
-
-    /** Id of the loaded conversation number {@code i} (1-based). */
-    public static ConversationId loadedConversation(int i) {
-        return ConversationId.parse(String.format("b0000001-0000-4000-8000-%012d", i));
-    }
-
-    private static String markerKey() {
-        return dataSetKey();
-    }
-
-    /** Names the data set: its layout version and sizes. */
-    static String dataSetKey() {
-        return "loaded:v1:" + deepMessages() + ":" + conversations();
     }
 
     /** A canonical UUID string made of a fixed head and the zero-padded row number. */

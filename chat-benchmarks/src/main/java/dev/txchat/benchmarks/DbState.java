@@ -1,5 +1,6 @@
 package dev.txchat.benchmarks;
 
+import java.util.function.UnaryOperator;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -8,9 +9,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The database a trial runs on ({@code @Param db}), opened once per trial and shared by all
- * benchmark threads; txchat and its baseline use the same pool. The data set is loaded here
- * if the runner has not loaded it already.
+ * The database a trial runs on ({@code @Param db}), opened once per trial on the large data set
+ * and shared by all benchmark threads; txchat and its baselines use the same pool. The data
+ * set is loaded here unless the runner says it has prepared it.
  */
 @State(Scope.Benchmark)
 public class DbState {
@@ -21,7 +22,12 @@ public class DbState {
 
     @Setup(Level.Trial)
     public void open() {
-        env = Env.open(BenchDatabase.of(db));
+        env = Env.open(BenchDatabase.of(db), dataSet(), UnaryOperator.identity());
+    }
+
+    /** The data set this state opens; the large one unless a subclass says otherwise. */
+    protected DataSet dataSet() {
+        return DataSet.LARGE;
     }
 
     @TearDown(Level.Trial)

@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
  * the measurements. Only used while no connection to the H2 file is open.
  */
 final class H2Snapshot {
+    /** The data sets the file holds: a copy of other ones is not restored. */
+    private static final String DATA_SETS = DataSet.LARGE.key() + "|" + DataSet.SMALL.key();
     private final Path live;
     private final Path copy;
     private final Path key;
@@ -27,7 +29,7 @@ final class H2Snapshot {
     /** Replaces the live file by the pristine copy, if there is one of the configured data set. */
     boolean restore() throws IOException {
         if (!Files.exists(copy) || !Files.exists(key)
-                || !Files.readString(key, StandardCharsets.UTF_8).equals(BenchData.dataSetKey())) {
+                || !Files.readString(key, StandardCharsets.UTF_8).equals(DATA_SETS)) {
             return false;
         }
         Files.createDirectories(live.getParent());
@@ -40,7 +42,7 @@ final class H2Snapshot {
         Files.createDirectories(copy.getParent());
         Files.deleteIfExists(key);
         Files.copy(live, copy, StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(key, BenchData.dataSetKey(), StandardCharsets.UTF_8);
+        Files.writeString(key, DATA_SETS, StandardCharsets.UTF_8);
     }
 
     /** Deletes the live database file, so that the next connection creates an empty one. */

@@ -1,121 +1,69 @@
 package dev.txchat.benchmarks;
 
-import dev.txchat.core.Actor;
-import dev.txchat.core.ConversationFilter;
 import dev.txchat.core.ConversationView;
 import dev.txchat.core.Page;
-import dev.txchat.core.PageRequest;
-import dev.txchat.core.ParticipantType;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * {@code listConversations}, 50 per page, over the 100,000 loaded conversations: the first
- * page and a page deep in the list (after the cursor of the 100th-oldest conversation, taken
- * from a real {@code last(100)} page), for
- * <ul>
- *   <li>staff, every open conversation (100,000);</li>
- *   <li>staff filtering by a business organization (10,000 match);</li>
- *   <li>one business user (a participant of 10,000).</li>
- * </ul>
- * beside the raw-JDBC page (count, keyset page joined to the last message, participants of
- * the page in one query) for the staff list and the business user.
+ * The first page of {@code listConversations} (50 per page, {@link ListCase}) on the small data
+ * set (1,000 conversations) and on the large one (100,000): staff unfiltered, staff filtered by
+ * kind, staff filtered by an organization, a business user's inbox. Beside it, the raw-JDBC
+ * page (count, keyset page joined to the last message, participants of the page in one query)
+ * for the staff list and the business user. The runner checks, before the trials, that every
+ * list reports exactly the {@code totalCount} loaded.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ListConversationsBenchmark {
-    static final int PAGE = 50;
-    static final Actor BUSINESS = Actor.business("bench-bu-1", "bench-org-1");
-    static final ConversationFilter BY_ORGANIZATION = ConversationFilter.all().withParticipantId("bench-org-2")
-            .withParticipantType(ParticipantType.BUSINESS);
-    static final RawJdbc.Scope BUSINESS_SCOPE = new RawJdbc.Scope(BUSINESS.userId(), BUSINESS.organizationId());
 
-    /** Deep positions: txchat cursors and the same positions as baseline keyset bounds. */
+    /** The database on the data set {@code size} names. */
     @State(Scope.Benchmark)
-    public static class Deep {
-        String staffCursor;
-        String filteredCursor;
-        String businessCursor;
-        RawJdbc.Bound staffBound;
-        RawJdbc.Bound businessBound;
+    public static class Lists extends DbState {
+        @Param({"small", "large"})
+        public String size;
 
-        @Setup(Level.Trial)
-        public void find(DbState s) throws SQLException {
-            Env env = s.env;
-            staffCursor = tailCursor(env.chat.listConversations(env.staff, ConversationFilter.all(),
-                    PageRequest.last(100)));
-            filteredCursor = tailCursor(env.chat.listConversations(env.staff, BY_ORGANIZATION,
-                    PageRequest.last(100)));
-            businessCursor = tailCursor(env.chat.listConversations(BUSINESS, ConversationFilter.all(),
-                    PageRequest.last(100)));
-            staffBound = env.raw.boundFromEnd(RawJdbc.Scope.STAFF, 99);
-            businessBound = env.raw.boundFromEnd(BUSINESS_SCOPE, 99);
-        }
-
-        private static String tailCursor(Page<ConversationView> tail) {
-            if (tail.totalCount() < 200) {
-                throw new IllegalStateException("list too short for a deep page: " + tail.totalCount());
-            }
-            return tail.pageInfo().startCursor();
+        @Override
+        protected DataSet dataSet() {
+            return DataSet.of(size);
         }
     }
 
     @Benchmark
-    public Page<ConversationView> txchatStaffFirst(DbState s) {
-        return s.env.chat.listConversations(s.env.staff, ConversationFilter.all(), PageRequest.first(PAGE));
+    public Page<ConversationView> txchatStaff(Lists l) {
+        return ListCase.STAFF.firstPage(l.env);
     }
 
     @Benchmark
-    public Page<ConversationView> txchatStaffDeep(DbState s, Deep d) {
-        return s.env.chat.listConversations(s.env.staff, ConversationFilter.all(), PageRequest.first(PAGE, d.staffCursor));
+    public Page<ConversationView> txchatStaffKind(Lists l) {
+        return ListCase.STAFF_KIND.firstPage(l.env);
     }
 
     @Benchmark
-    public Page<ConversationView> txchatStaffFilterFirst(DbState s) {
-        return s.env.chat.listConversations(s.env.staff, BY_ORGANIZATION, PageRequest.first(PAGE));
+    public Page<ConversationView> txchatStaffOrganization(Lists l) {
+        return ListCase.STAFF_ORGANIZATION.firstPage(l.env);
     }
 
     @Benchmark
-    public Page<ConversationView> txchatStaffFilterDeep(DbState s, Deep d) {
-        return s.env.chat.listConversations(s.env.staff, BY_ORGANIZATION, PageRequest.first(PAGE, d.filteredCursor));
+    public Page<ConversationView> txchatBusiness(Lists l) {
+        return ListCase.BUSINESS.firstPage(l.env);
     }
 
     @Benchmark
-    public Page<ConversationView> txchatBusinessFirst(DbState s) {
-        return s.env.chat.listConversations(BUSINESS, ConversationFilter.all(), PageRequest.first(PAGE));
+    public List<ConversationView> baselineStaff(Lists l) throws SQLException {
+        return l.env.raw.listConversations(RawJdbc.Scope.STAFF, ListCase.PAGE + 1);
     }
 
     @Benchmark
-    public Page<ConversationView> txchatBusinessDeep(DbState s, Deep d) {
-        return s.env.chat.listConversations(BUSINESS, ConversationFilter.all(), PageRequest.first(PAGE, d.businessCursor));
-    }
-
-    @Benchmark
-    public List<ConversationView> baselineStaffFirst(DbState s) throws SQLException {
-        return s.env.raw.listConversations(RawJdbc.Scope.STAFF, null, PAGE + 1);
-    }
-
-    @Benchmark
-    public List<ConversationView> baselineStaffDeep(DbState s, Deep d) throws SQLException {
-        return s.env.raw.listConversations(RawJdbc.Scope.STAFF, d.staffBound, PAGE + 1);
-    }
-
-    @Benchmark
-    public List<ConversationView> baselineBusinessFirst(DbState s) throws SQLException {
-        return s.env.raw.listConversations(BUSINESS_SCOPE, null, PAGE + 1);
-    }
-
-    @Benchmark
-    public List<ConversationView> baselineBusinessDeep(DbState s, Deep d) throws SQLException {
-        return s.env.raw.listConversations(BUSINESS_SCOPE, d.businessBound, PAGE + 1);
+    public List<ConversationView> baselineBusiness(Lists l) throws SQLException {
+        return l.env.raw.listConversations(ListCase.BUSINESS_SCOPE, ListCase.PAGE + 1);
     }
 }

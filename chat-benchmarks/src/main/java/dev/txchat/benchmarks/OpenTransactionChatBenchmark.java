@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class OpenTransactionChatBenchmark {
     static final ParticipantRef BUSINESS_USER = ParticipantRef.businessUser(Env.TX_BUSINESS_USER, Env.TX_ORGANIZATION);
-    static final String DETAILS = "{\"amount\":\"120.50\",\"currency\":\"EUR\"}";
 
     /** A chat opened once per trial, then reopened by every invocation. */
     @State(Scope.Thread)
@@ -37,7 +36,7 @@ public class OpenTransactionChatBenchmark {
             txchatTransaction = s.env.openNewTransactionChat().ticket().transactionId();
             baselineTransaction = Env.newTransactionId();
             s.env.raw.openNew(baselineTransaction, BenchData.STAFF_USER, Env.TX_BUSINESS_USER, Env.TX_ORGANIZATION,
-                    DETAILS, Env.BODY);
+                    BenchData.TICKET_DETAILS, Env.BODY);
         }
     }
 
@@ -61,6 +60,6 @@ public class OpenTransactionChatBenchmark {
     @Benchmark
     public String baselineNew(DbState s) throws SQLException {
         return s.env.raw.openNew(Env.newTransactionId(), BenchData.STAFF_USER, Env.TX_BUSINESS_USER,
-                Env.TX_ORGANIZATION, DETAILS, Env.BODY);
+                Env.TX_ORGANIZATION, BenchData.TICKET_DETAILS, Env.BODY);
     }
 }

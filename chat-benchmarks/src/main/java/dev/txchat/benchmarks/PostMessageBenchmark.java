@@ -1,8 +1,6 @@
 package dev.txchat.benchmarks;
 
-import dev.txchat.core.Conversation;
-import dev.txchat.core.NewMessage;
-import dev.txchat.core.ParticipantMessage;
+import dev.txchat.benchmarks.Poster.Side;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,80 +12,121 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * {@code postMessage} into an existing conversation, as a staff user who is already a
- * participant, beside the minimal raw-JDBC append (lock-and-increment the conversation row
- * for the gapless sequence while bumping the counters, insert the message, commit).
- * Single thread; 8 threads each in its own conversation; 8 threads into one hot one.
+ * participant, beside two raw-JDBC appends: {@code baseline*} into the library's full schema
+ * ({@link RawJdbc}) and {@code minimal*} into minimal tables of its own ({@link RawMinimal}).
+ * 1 thread; 8 threads each in its own conversation; 8 threads into one hot conversation;
+ * 32 threads each in its own (run on PostgreSQL only); and txchat with one no-op listener
+ * registered, 1 thread (run on H2 only). The runner picks which run where.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class PostMessageBenchmark {
 
-    /** One conversation per benchmark thread for txchat, one for the baseline. */
+    /** One conversation per benchmark thread, of the side the benchmark method's name starts with. */
     @State(Scope.Thread)
     public static class Own {
-        Conversation txchat;
-        Conversation baseline;
-        String baselineSender;
+        private Poster poster;
 
         @Setup(Level.Trial)
-        public void create(DbState s) {
-            txchat = s.env.newConversation("bench-bu-post");
-            baseline = s.env.newConversation("bench-bu-post");
-            baselineSender = s.env.staffParticipant(baseline);
+        public void create(DbState s, BenchmarkParams params) throws SQLException {
+            poster = side(params.getBenchmark()).create(s.env, "bench-bu-post");
+        }
+
+        Object post() throws Exception {
+            return poster.post();
         }
     }
 
-    /** One conversation all threads write into, for txchat and for the baseline. */
+    /** One conversation that all threads write into. */
     @State(Scope.Benchmark)
-    public static class Hot {
-        Conversation txchat;
-        Conversation baseline;
-        String baselineSender;
+    public static class Hot extends Own {
+    }
 
-        @Setup(Level.Trial)
-        public void create(DbState s) {
-            txchat = s.env.newConversation("bench-bu-hot");
-            baseline = s.env.newConversation("bench-bu-hot");
-            baselineSender = s.env.staffParticipant(baseline);
+    /** The side a benchmark method posts as: txchat…, baseline… (raw a), minimal… (raw b), listener…. */
+    static Side side(String benchmark) {
+        String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+        for (String[] prefix : new String[][] {{"txchat", "TXCHAT"}, {"baseline", "RAW"}, {"minimal", "MINIMAL"},
+                {"listener", "LISTENED"}}) {
+            if (method.startsWith(prefix[0])) {
+                return Side.valueOf(prefix[1]);
+            }
         }
+        throw new IllegalArgumentException("no side for " + benchmark);
     }
 
     @Benchmark
     @Threads(1)
-    public ParticipantMessage txchatSingle(DbState s, Own o) {
-        return s.env.chat.postMessage(s.env.staff, o.txchat.id(), NewMessage.of(Env.BODY));
+    public Object txchatSingle(Own o) throws Exception {
+        return o.post();
     }
 
     @Benchmark
     @Threads(1)
-    public long baselineSingle(DbState s, Own o) throws SQLException {
-        return s.env.raw.postMessage(o.baseline.id().toString(), o.baselineSender, BenchData.STAFF_USER, Env.BODY);
+    public Object baselineSingle(Own o) throws Exception {
+        return o.post();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public Object minimalSingle(Own o) throws Exception {
+        return o.post();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public Object listenerSingle(Own o) throws Exception {
+        return o.post();
     }
 
     @Benchmark
     @Threads(8)
-    public ParticipantMessage txchatAcross8(DbState s, Own o) {
-        return s.env.chat.postMessage(s.env.staff, o.txchat.id(), NewMessage.of(Env.BODY));
+    public Object txchatAcross8(Own o) throws Exception {
+        return o.post();
     }
 
     @Benchmark
     @Threads(8)
-    public long baselineAcross8(DbState s, Own o) throws SQLException {
-        return s.env.raw.postMessage(o.baseline.id().toString(), o.baselineSender, BenchData.STAFF_USER, Env.BODY);
+    public Object baselineAcross8(Own o) throws Exception {
+        return o.post();
     }
 
     @Benchmark
     @Threads(8)
-    public ParticipantMessage txchatHot8(DbState s, Hot h) {
-        return s.env.chat.postMessage(s.env.staff, h.txchat.id(), NewMessage.of(Env.BODY));
+    public Object minimalAcross8(Own o) throws Exception {
+        return o.post();
     }
 
     @Benchmark
     @Threads(8)
-    public long baselineHot8(DbState s, Hot h) throws SQLException {
-        return s.env.raw.postMessage(h.baseline.id().toString(), h.baselineSender, BenchData.STAFF_USER, Env.BODY);
+    public Object txchatHot8(Hot h) throws Exception {
+        return h.post();
+    }
+
+    @Benchmark
+    @Threads(8)
+    public Object baselineHot8(Hot h) throws Exception {
+        return h.post();
+    }
+
+    @Benchmark
+    @Threads(8)
+    public Object minimalHot8(Hot h) throws Exception {
+        return h.post();
+    }
+
+    @Benchmark
+    @Threads(32)
+    public Object txchatAcross32(Own o) throws Exception {
+        return o.post();
+    }
+
+    @Benchmark
+    @Threads(32)
+    public Object baselineAcross32(Own o) throws Exception {
+        return o.post();
     }
 }

@@ -32,40 +32,24 @@ import javax.sql.DataSource;
  */
 public final class RawJdbc {
     private final DataSource dataSource;
-    private final BenchDatabase db;
     private final String conversations;
     private final String participants;
     private final String messages;
     private final String tickets;
 
-    private final String[] bumpReturningSequence;
+    private final CounterBump bump;
     private final String insertMessage;
 
     public RawJdbc(DataSource dataSource, BenchDatabase db, String prefix) {
         this.dataSource = dataSource;
-        this.db = db;
         this.conversations = prefix + "conversations";
         this.participants = prefix + "participants";
         this.messages = prefix + "messages";
         this.tickets = prefix + "tickets";
-        String bump = "UPDATE " + conversations + " SET message_count = message_count + 1,"
-                + " unread_from_service = unread_from_service + 1, last_activity_at = ? WHERE id = ?";
-        // one round trip to lock the row, take the next sequence and bump the counters where
-        // the database can return the updated row; MariaDB cannot, so it locks first
-        this.bumpReturningSequence = switch (db) {
-            case POSTGRESQL -> new String[] {bump + " RETURNING message_count"};
-            case H2 -> new String[] {"SELECT message_count FROM FINAL TABLE (" + bump + ")"};
-            case MARIADB -> new String[] {"SELECT message_count + 1 FROM " + conversations + " WHERE id = ? FOR UPDATE",
-                    bump};
-        };
+        this.bump = new CounterBump(db, conversations, "unread_from_service = unread_from_service + 1");
         this.insertMessage = "INSERT INTO " + messages + " (id, conversation_id, seq, sender_id, sent_by_type,"
                 + " author_user_id, body, client_message_id, created_at, read_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)";
-    }
-
-    static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+                + " VALUES (?, ?, ?, ?, 'SERVICE', ?, ?, NULL, ?, NULL)";
     }
 
     // ---- postMessage ------------------------------------------------------------------------------
@@ -77,58 +61,15 @@ public final class RawJdbc {
      * @return the message's sequence
      */
     public long postMessage(String conversationId, String senderId, String author, String body) throws SQLException {
-        return inTransaction(c -> {
-            long now = nowMicros();
-            long seq = bumpAndSequence(c, conversationId, now);
-            insertMessage(c, UUID.randomUUID().toString(), conversationId, seq, senderId, author, body, now);
-            return seq;
-        });
+        return Jdbc.inTransaction(dataSource, c -> append(c, conversationId, senderId, author, body));
     }
 
-    private long bumpAndSequence(Connection c, String conversationId, long now) throws SQLException {
-        String[] sql = bumpReturningSequence;
-        if (db == BenchDatabase.MARIADB) {
-            long seq;
-            try (PreparedStatement lock = c.prepareStatement(sql[0])) {
-                lock.setString(1, conversationId);
-                seq = single(lock);
-            }
-            try (PreparedStatement bump = c.prepareStatement(sql[1])) {
-                bump.setLong(1, now);
-                bump.setString(2, conversationId);
-                bump.executeUpdate();
-            }
-            return seq;
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql[0])) {
-            ps.setLong(1, now);
-            ps.setString(2, conversationId);
-            return single(ps);
-        }
-    }
-
-    private void insertMessage(Connection c, String id, String conversationId, long seq, String senderId,
-                               String author, String body, long now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(insertMessage)) {
-            ps.setString(1, id);
-            ps.setString(2, conversationId);
-            ps.setLong(3, seq);
-            ps.setString(4, senderId);
-            ps.setString(5, "SERVICE");
-            ps.setString(6, author);
-            ps.setString(7, body);
-            ps.setLong(8, now);
-            ps.executeUpdate();
-        }
-    }
-
-    private static long single(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new IllegalStateException("no such conversation");
-            }
-            return rs.getLong(1);
-        }
+    private long append(Connection c, String conversationId, String senderId, String author, String body)
+            throws SQLException {
+        long now = Jdbc.nowMicros();
+        long seq = bump.next(c, conversationId, now);
+        Jdbc.update(c, insertMessage, UUID.randomUUID().toString(), conversationId, seq, senderId, author, body, now);
+        return seq;
     }
 
     // ---- listMessages -----------------------------------------------------------------------------
@@ -145,7 +86,7 @@ public final class RawJdbc {
             try (PreparedStatement ps = c.prepareStatement("SELECT message_count FROM " + conversations
                     + " WHERE id = ?")) {
                 ps.setString(1, conversationId);
-                total = single(ps);
+                total = Jdbc.single(ps);
             }
             List<ParticipantMessage> page = new ArrayList<>(limit);
             try (PreparedStatement ps = c.prepareStatement("SELECT m.id, m.seq, m.sender_id, m.sent_by_type,"
@@ -183,22 +124,18 @@ public final class RawJdbc {
         public static final Scope STAFF = new Scope(null, null);
     }
 
-    /** A keyset position in the conversation list. */
-    public record Bound(long lastActivityAt, String id) {
-    }
-
     /**
-     * A page of conversations, newest activity first, after {@code bound}: a count of the
-     * matching conversations, one keyset query joined to each one's last message, and one
-     * query for all the page's participants.
+     * The first page of conversations, newest activity first: a count of the matching
+     * conversations, one query for the page joined to each one's last message, and one query
+     * for all the page's participants.
      */
-    public List<ConversationView> listConversations(Scope scope, Bound bound, int limit) throws SQLException {
+    public List<ConversationView> listConversations(Scope scope, int limit) throws SQLException {
         String where = " WHERE c.status = 'OPEN'" + memberFilter(scope);
         try (Connection c = dataSource.getConnection()) {
             long total;
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + conversations + " c" + where)) {
                 bindScope(ps, scope, 1);
-                total = single(ps);
+                total = Jdbc.single(ps);
             }
             String sql = "SELECT c.id, c.kind, c.ticket_id, c.transaction_id, c.organization_id, c.subject,"
                     + " c.status, c.created_at, c.message_count, c.unread_from_business,"
@@ -206,17 +143,10 @@ public final class RawJdbc {
                     + " m.created_at, m.read_at"
                     + " FROM " + conversations + " c LEFT JOIN " + messages + " m"
                     + " ON m.conversation_id = c.id AND m.seq = c.message_count" + where
-                    + (bound == null ? "" : " AND c.last_activity_at <= ? AND (c.last_activity_at < ? OR c.id < ?)")
                     + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?";
             List<Object[]> rows = new ArrayList<>(limit);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = bindScope(ps, scope, 1);
-                if (bound != null) {
-                    ps.setLong(i++, bound.lastActivityAt());
-                    ps.setLong(i++, bound.lastActivityAt());
-                    ps.setString(i++, bound.id());
-                }
-                ps.setInt(i, limit);
+                ps.setInt(bindScope(ps, scope, 1), limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ConversationId id = ConversationId.parse(rs.getString(1));
@@ -279,32 +209,6 @@ public final class RawJdbc {
         }
     }
 
-    /**
-     * The keyset position of the {@code depth}-th conversation from the <em>end</em> of the
-     * list (setup only: walks the oldest {@code depth + 1} rows of the list and keeps the last).
-     */
-    public Bound boundFromEnd(Scope scope, int depth) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT c.last_activity_at, c.id FROM " + conversations
-                     + " c WHERE c.status = 'OPEN'" + memberFilter(scope)
-                     + " ORDER BY c.last_activity_at ASC, c.id ASC LIMIT ?")) {
-            int next = bindScope(ps, scope, 1);
-            ps.setInt(next, depth + 1);
-            try (ResultSet rs = ps.executeQuery()) {
-                Bound bound = null;
-                int rows = 0;
-                while (rs.next()) {
-                    bound = new Bound(rs.getLong(1), rs.getString(2));
-                    rows++;
-                }
-                if (rows <= depth) {
-                    throw new IllegalStateException("list shorter than " + depth);
-                }
-                return bound;
-            }
-        }
-    }
-
     private String memberFilter(Scope scope) {
         if (scope.businessUser() == null) {
             return "";
@@ -340,8 +244,8 @@ public final class RawJdbc {
      */
     public String openNew(String transactionId, String staffUser, String businessUser, String organization,
                           String details, String body) throws SQLException {
-        return inTransaction(c -> {
-            long now = nowMicros();
+        return Jdbc.inTransaction(dataSource, c -> {
+            long now = Jdbc.nowMicros();
             String ticketId = UUID.randomUUID().toString();
             String conversationId = UUID.randomUUID().toString();
             String staffParticipant = UUID.randomUUID().toString();
@@ -374,8 +278,8 @@ public final class RawJdbc {
                 participant(ps, staffParticipant, conversationId, 2, "SERVICE", staffUser, null, now);
                 ps.executeBatch();
             }
-            insertMessage(c, UUID.randomUUID().toString(), conversationId, 1, staffParticipant, staffUser, body,
-                    now);
+            Jdbc.update(c, insertMessage, UUID.randomUUID().toString(), conversationId, 1L, staffParticipant,
+                    staffUser, body, now);
             return conversationId;
         });
     }
@@ -401,8 +305,7 @@ public final class RawJdbc {
      */
     public long openExisting(String transactionId, String staffUser, String businessUser, String body)
             throws SQLException {
-        return inTransaction(c -> {
-            long now = nowMicros();
+        return Jdbc.inTransaction(dataSource, c -> {
             String conversationId;
             String sender;
             try (PreparedStatement ps = c.prepareStatement("SELECT c.id, p.id FROM " + conversations + " c JOIN "
@@ -418,33 +321,8 @@ public final class RawJdbc {
                     sender = rs.getString(2);
                 }
             }
-            long seq = bumpAndSequence(c, conversationId, now);
-            insertMessage(c, UUID.randomUUID().toString(), conversationId, seq, sender, staffUser, body, now);
-            return seq;
+            return append(c, conversationId, sender, staffUser, body);
         });
-    }
-
-    /** A unit of work on one connection. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** Runs {@code work} in one transaction: commit if it returns, roll back if it throws. */
-    private <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
