@@ -17,7 +17,6 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,7 +88,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Database settings: PostgreSQL and H2 run at their default READ COMMITTED (a stricter
  * default works too, at the cost of more retries); on MariaDB the store asks for READ
- * COMMITTED per transaction. H2 URLs should raise the lock timeout for concurrent use, e.g.
+ * COMMITTED per transaction (one statement per unit of work, none when the host's pool
+ * already hands out READ COMMITTED connections, e.g. with the MariaDB driver's
+ * {@code transactionIsolation=READ-COMMITTED}; the session's own level is never changed). H2 URLs should raise the lock timeout for concurrent use, e.g.
  * {@code jdbc:h2:mem:chat;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000}. The migrations assume
  * MariaDB 10.6+, PostgreSQL 12+, H2 2.x.
  *
@@ -271,12 +272,11 @@ public final class JdbiChatStore implements ChatStore {
                         // a pool that hands out connections with auto-commit off: the transaction is ours
                         return ownOpenTransaction(h, statements, work);
                     }
-                    return statements.dialect() == Dialect.MARIADB
-                            // MariaDB defaults to REPEATABLE READ, whose snapshot would hide the row
-                            // that won a unique-key race from the loser's following read
-                            ? h.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
-                                    tx -> JdbiStoreTransaction.run(work, new JdbiStoreTransaction(tx, statements, participantsCache, false)))
-                            : h.inTransaction(tx -> JdbiStoreTransaction.run(work, new JdbiStoreTransaction(tx, statements, participantsCache, false)));
+                    return h.inTransaction(tx -> {
+                        statements.customization().beforeFirstStatement(tx);
+                        return JdbiStoreTransaction.run(work,
+                                new JdbiStoreTransaction(tx, statements, participantsCache, false));
+                    });
                 };
                 if (mayJoin) {
                     return jdbi.withHandle(callback);
@@ -331,9 +331,8 @@ public final class JdbiChatStore implements ChatStore {
      * (or rolls back) itself: nobody else will, and a pool rolls back what is left open.
      */
     private <T> T ownOpenTransaction(Handle h, Sql statements, Function<ChatStoreTransaction, T> work) {
-        if (statements.dialect() == Dialect.MARIADB) {
-            h.setTransactionIsolationLevel(TransactionIsolationLevel.READ_COMMITTED);
-        }
+        // a connection fresh from the pool: no statement ran yet, so no transaction is in progress
+        statements.customization().beforeFirstStatement(h);
         T result;
         try {
             result = JdbiStoreTransaction.run(work, new JdbiStoreTransaction(h, statements, participantsCache, false));

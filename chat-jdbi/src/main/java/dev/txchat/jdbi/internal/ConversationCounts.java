@@ -42,7 +42,7 @@ final class ConversationCounts {
 
     ConversationCounts(Handle handle, Sql sql) {
         this.handle = handle;
-        this.sql = new CountSql(sql.dialect(), sql.prefix());
+        this.sql = sql.counts();
     }
 
     /** How many conversations match, from the counters; empty if this query is not counted. */

@@ -84,8 +84,12 @@ public abstract class JdbcCustomization {
         return true;
     }
 
-    /** Prepares a handle for a unit of work of the store, before it begins its transaction. */
-    void beforeUnitOfWork(Handle handle) {
+    /**
+     * Prepares the transaction the store just began on {@code handle} (auto-commit off), before
+     * its first statement: the isolation level where the database's default is not READ
+     * COMMITTED.
+     */
+    public void beforeFirstStatement(Handle handle) {
     }
 
     /** Runs {@code apply} while holding this database's migration lock for {@code prefix}. */

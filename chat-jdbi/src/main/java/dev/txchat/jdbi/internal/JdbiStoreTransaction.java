@@ -20,7 +20,6 @@ import dev.txchat.core.spi.NewConversation;
 import dev.txchat.core.spi.NewStoredMessage;
 import dev.txchat.core.spi.Stored;
 import dev.txchat.core.spi.StoredConversation;
-import dev.txchat.jdbi.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -37,7 +36,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * {@link ChatStoreTransaction} over one JDBI {@link Handle} inside an open database

@@ -25,6 +25,7 @@ public final class Sql {
 
     private final JdbcCustomization customization;
     private final String prefix;
+    private final CountSql counts;
 
     // ---- tickets, secrets --------------------------------------------------------------------
 
@@ -103,6 +104,7 @@ public final class Sql {
     public Sql(Dialect dialect, String prefix) {
         this.customization = JdbcCustomization.of(Objects.requireNonNull(dialect, "dialect"));
         this.prefix = checkPrefix(prefix);
+        this.counts = new CountSql(dialect, prefix);
         JdbcCustomization c = customization;
 
         insertTicket = c.insertIgnoringDuplicates(t("INSERT INTO {p}tickets (id, transaction_id, details, created_at)"
@@ -272,6 +274,11 @@ public final class Sql {
 
     public Dialect dialect() {
         return customization.dialect();
+    }
+
+    /** The statements of the maintained conversation counts, built once with these. */
+    CountSql counts() {
+        return counts;
     }
 
     /** What differs on this database. */
