@@ -72,6 +72,55 @@ class MariaDbIsolationTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void readCommittedCostsAPostOneStatementOnARepeatableReadPoolAndNoneOnAReadCommittedOne() throws Exception {
+        TestDatabases.requireAvailable(Dialect.MARIADB);
+        double repeatableRead = statementsPerPost("TRANSACTION_REPEATABLE_READ");
+        double readCommitted = statementsPerPost("TRANSACTION_READ_COMMITTED");
+        // before: SET SESSION ... READ COMMITTED and back, two more than on a READ COMMITTED pool
+        assertThat(repeatableRead - readCommitted).as("%s vs %s statements per post", repeatableRead, readCommitted)
+                .isEqualTo(1.0);
+    }
+
+    /**
+     * Statements the server executed per {@code postMessage} on a one-connection pool at
+     * {@code poolLevel} (its session counter {@code Questions}, which counts every statement
+     * the client sent: {@code set autocommit}, {@code COMMIT} and {@code SET TRANSACTION} too).
+     */
+    private static double statementsPerPost(String poolLevel) throws SQLException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(TestDatabases.url(Dialect.MARIADB));
+        config.setMaximumPoolSize(1);
+        config.setTransactionIsolation(poolLevel);
+        try (HikariDataSource pool = new HikariDataSource(config);
+             ChatService chat = ChatService.builder()
+                     .store(JdbiChatStore.create(pool).withTablePrefix(TestDatabases.PREFIX)).build()) {
+            Actor staff = Actor.service("isolation-poster-" + UUID.randomUUID(),
+                    ChatPermissions.SYSTEM_BROADCAST_CREATION_EXECUTOR, ChatPermissions.CONVERSATION_VIEWER,
+                    ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR);
+            ConversationId id = chat.startConversation(staff, new StartConversation(
+                    ParticipantRef.businessUser("u-" + UUID.randomUUID(), "org-" + UUID.randomUUID()), null, null)).id();
+            for (int i = 0; i < 3; i++) {
+                chat.postMessage(staff, id, dev.txchat.core.NewMessage.of("warm-up " + i));
+            }
+            int posts = 10;
+            long before = questions(pool);
+            for (int i = 0; i < posts; i++) {
+                chat.postMessage(staff, id, dev.txchat.core.NewMessage.of("counted " + i));
+            }
+            long after = questions(pool);
+            return (after - before - 1) / (double) posts; // the second SHOW counts itself
+        }
+    }
+
+    private static long questions(HikariDataSource pool) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW SESSION STATUS LIKE 'Questions'")) {
+            rs.next();
+            return rs.getLong(2);
+        }
+    }
+
     /**
      * Within one unit of work: reads the subject, lets {@code other} commit a new one, reads
      * it again. READ COMMITTED sees the new subject; REPEATABLE READ would see the old twice.

@@ -3,15 +3,16 @@ package dev.txchat.core.internal;
 import dev.txchat.core.spi.ChatEvent;
 import dev.txchat.core.spi.ChatEventListener;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,17 +33,6 @@ import org.slf4j.LoggerFactory;
  * full queue (a listener hung for a long time) drops events with an error log rather than
  * growing without bound.
  *
- * <p>The hand-off is what a call with fast listeners pays for them, so it avoids parking
- * where it can: the two thread wake-ups of a plain queue (the delivery thread's, then the
- * caller's) cost more than a no-op listener by far, and halved throughput on an in-memory
- * database. A {@linkplain #reserve() reserved} slot wakes the delivery thread already,
- * while the unit of work still commits, and the thread then waits for the batch
- * {@linkplain #DELIVERER_SPIN yielding} rather than parked; the caller likewise waits for
- * its delivery {@linkplain #CALLER_SPIN yielding} before it parks for the rest of the
- * timeout. Both spins are short and yield the processor, so a hung listener or a slow
- * commit costs a parked thread, as before, and never a busy one. (The listeners never run
- * on the caller's thread: nothing could then bound the call when one hangs.)
- *
  * <p>A call that gives up waiting logs a warning, at most one per
  * {@link #TIMEOUT_WARNING_INTERVAL} per service: a listener that is slow for every event
  * would otherwise log once per chat call. The next warning after a quiet interval counts
@@ -52,42 +42,20 @@ final class EventDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /** Batches waiting for the delivery thread at most; more are dropped with an error log. */
     static final int QUEUE_CAPACITY = 10_000;
     static final long NO_SLOT = -1;
     /** At most one "listeners took longer than" warning per this interval and service. */
     static final Duration TIMEOUT_WARNING_INTERVAL = Duration.ofMinutes(1);
-    /** How long {@link #close()} waits for queued events. */
-    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
-    /** How long the delivery thread stays without work before it ends; the next event starts another. */
-    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
-    /**
-     * How long a caller waits for its delivery yielding before it parks: long enough for a
-     * woken delivery thread and a fast listener, short against a database round trip.
-     */
-    static final long CALLER_SPIN = TimeUnit.MICROSECONDS.toNanos(50);
-    /** How long the delivery thread waits yielding for a reserved slot's batch before it parks. */
-    static final long DELIVERER_SPIN = TimeUnit.MICROSECONDS.toNanos(100);
 
     private final List<ChatEventListener> listeners;
     private final long timeoutNanos;
+    private final ThreadPoolExecutor executor;
 
     private final Object order = new Object();
-    // guarded by order: the next slot to hand out, the next slot to hand over, released slots
-    // waiting for earlier ones, the batches handed over in slot order, whether close() began
-    // or gave up, and the delivery thread (null when none runs)
+    // guarded by order: the next slot to hand out, the next slot to submit, and released slots waiting for earlier ones
     private long nextSlot;
     private long nextToSubmit;
     private final TreeMap<Long, Batch> released = new TreeMap<>();
-    private final ArrayDeque<Batch> ready = new ArrayDeque<>();
-    private boolean closed;
-    private boolean stopped;
-    private Thread deliverer;
-
-    /** Read without the lock: slots reserved and not yet handed over (a batch is on its way). */
-    private volatile long awaited;
-    /** The delivery thread while it is parked, so that only then a producer pays for unpark. */
-    private volatile Thread parked;
 
     private final LongSupplier nanoTime;
     private final Object timeoutWarnings = new Object();
@@ -106,26 +74,25 @@ final class EventDispatcher {
         this.nanoTime = nanoTime;
         this.listeners = List.copyOf(listeners);
         this.timeoutNanos = timeout.toNanos();
+        this.executor = listeners.isEmpty() ? null : new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE_CAPACITY), runnable -> {
+                    Thread thread = new Thread(runnable, "txchat-events-" + THREADS.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        if (executor != null) {
+            executor.allowCoreThreadTimeOut(true);
+        }
     }
 
-    /**
-     * A delivery slot; call as the last step inside the unit of work. Wakes the delivery
-     * thread already, so that it is running when the batch comes after the commit.
-     */
+    /** A delivery slot; call as the last step inside the unit of work. */
     long reserve() {
-        if (listeners.isEmpty()) {
+        if (executor == null) {
             return NO_SLOT;
         }
-        long slot;
         synchronized (order) {
-            slot = nextSlot++;
-            awaited = nextSlot - nextToSubmit;
-            if (!closed) {
-                startDelivererIfNone();
-            }
+            return nextSlot++;
         }
-        wakeDeliverer();
-        return slot;
     }
 
     /** Gives a reserved slot up (the unit of work failed or is being retried). */
@@ -145,14 +112,7 @@ final class EventDispatcher {
             return;
         }
         try {
-            long start = System.nanoTime();
-            long spin = Math.min(CALLER_SPIN, timeoutNanos);
-            while (!delivered.isDone() && System.nanoTime() - start < spin) {
-                Thread.yield();
-            }
-            if (!delivered.isDone()) {
-                delivered.get(timeoutNanos - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
-            }
+            delivered.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             warnListenersSlow();
         } catch (InterruptedException e) {
@@ -191,126 +151,36 @@ final class EventDispatcher {
 
     private CompletableFuture<Void> release(long slot, List<ChatEvent> events) {
         Batch batch = new Batch(events, new CompletableFuture<>());
-        boolean handedOver = false;
         synchronized (order) {
             released.put(slot, batch);
             while (!released.isEmpty() && released.firstKey() == nextToSubmit) {
-                handedOver |= handOver(released.remove(nextToSubmit++));
+                submit(released.remove(nextToSubmit++));
             }
-            awaited = nextSlot - nextToSubmit;
-        }
-        if (handedOver) {
-            wakeDeliverer();
         }
         return batch.delivered();
     }
 
-    /** Queues a batch whose turn came for the delivery thread; true if it was queued. Holds order. */
-    private boolean handOver(Batch batch) {
+    private void submit(Batch batch) {
         if (batch.events().isEmpty()) {
             batch.delivered().complete(null);
-            return false;
+            return;
         }
-        if (closed) {
-            LOG.warn("dropped {} chat event(s) committed after ChatService.close()", batch.events().size());
-            batch.delivered().complete(null);
-            return false;
-        }
-        if (ready.size() >= QUEUE_CAPACITY) {
-            LOG.error("chat event queue is full ({} pending); dropped {} event(s); is a listener hung?",
-                    QUEUE_CAPACITY, batch.events().size());
-            batch.delivered().complete(null);
-            return false;
-        }
-        ready.add(batch);
-        startDelivererIfNone();
-        return true;
-    }
-
-    /** Holds order. */
-    private void startDelivererIfNone() {
-        if (deliverer == null) {
-            Thread thread = new Thread(this::deliverLoop, "txchat-events-" + THREADS.incrementAndGet());
-            thread.setDaemon(true);
-            deliverer = thread;
-            thread.start();
-        }
-    }
-
-    private void wakeDeliverer() {
-        Thread sleeping = parked;
-        if (sleeping != null) {
-            LockSupport.unpark(sleeping);
-        }
-    }
-
-    /**
-     * The delivery thread: delivers the queued batches in order; with none queued, waits
-     * yielding for a reserved slot's batch for at most {@link #DELIVERER_SPIN}, else parks
-     * until woken; ends after {@link #IDLE_TIMEOUT} without work, when close() has
-     * delivered everything, or when close() gave up waiting.
-     */
-    private void deliverLoop() {
-        Thread self = Thread.currentThread();
-        boolean replaceMe = true; // false once it ends as planned; a VirtualMachineError leaves it true
         try {
-            long idleSince = System.nanoTime();
-            long spinSince = idleSince;
-            while (true) {
-                Batch batch;
-                synchronized (order) {
-                    batch = stopped ? null : ready.poll();
-                    if (batch == null && (stopped || closed
-                            || (awaited == 0 && System.nanoTime() - idleSince >= IDLE_TIMEOUT.toNanos()))) {
-                        deliverer = null;
-                        replaceMe = false;
-                        order.notifyAll();
-                        return;
-                    }
+            executor.execute(() -> {
+                try {
+                    batch.events().forEach(this::deliver);
+                } finally {
+                    batch.delivered().complete(null);
                 }
-                if (batch != null) {
-                    try {
-                        batch.events().forEach(this::deliver);
-                    } finally {
-                        batch.delivered().complete(null);
-                    }
-                    // like a pool worker between tasks: an interrupt a listener left behind ends nothing
-                    Thread.interrupted();
-                    idleSince = System.nanoTime();
-                    spinSince = idleSince;
-                    continue;
-                }
-                long now = System.nanoTime();
-                if (awaited > 0 && now - spinSince < DELIVERER_SPIN) {
-                    Thread.yield(); // a committed batch is on its way
-                    continue;
-                }
-                parked = self;
-                // checked again after announcing the park: a producer that queued before it saw no one parked
-                boolean work;
-                synchronized (order) {
-                    work = !ready.isEmpty() || closed || stopped;
-                }
-                if (!work) {
-                    // until woken, or until idle long enough to end (a slot reserved by a unit of work
-                    // that never ends keeps it: then it parks for another idle timeout, never spins)
-                    long idleLeft = IDLE_TIMEOUT.toNanos() - (now - idleSince);
-                    LockSupport.parkNanos(this, idleLeft > 0 ? idleLeft : IDLE_TIMEOUT.toNanos());
-                }
-                parked = null;
-                Thread.interrupted();
-                spinSince = System.nanoTime();
+            });
+        } catch (RejectedExecutionException e) {
+            if (executor.isShutdown()) {
+                LOG.warn("dropped {} chat event(s) committed after ChatService.close()", batch.events().size());
+            } else {
+                LOG.error("chat event queue is full ({} pending); dropped {} event(s); is a listener hung?",
+                        QUEUE_CAPACITY, batch.events().size());
             }
-        } finally {
-            if (replaceMe) {
-                synchronized (order) {
-                    deliverer = null;
-                    if (!ready.isEmpty() && !closed) {
-                        startDelivererIfNone();
-                    }
-                    order.notifyAll();
-                }
-            }
+            batch.delivered().complete(null);
         }
     }
 
@@ -333,39 +203,24 @@ final class EventDispatcher {
      * queued to be delivered; then stops the delivery thread. Idempotent.
      */
     void close() {
-        Thread running;
-        synchronized (order) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            running = deliverer;
-            long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-            try {
-                LockSupport.unpark(running);
-                while (deliverer != null) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        break;
-                    }
-                    order.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (deliverer == null) {
-                return;
-            }
-            LOG.warn("chat event listeners did not finish within {} ms of close(); stopping delivery",
-                    CLOSE_TIMEOUT.toMillis());
-            stopped = true;
-            for (Batch dropped : ready) {
-                dropped.delivered().complete(null);
-            }
-            ready.clear();
+        if (executor == null) {
+            return;
         }
-        running.interrupt();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("chat event listeners did not finish within {} ms of close(); stopping delivery",
+                        CLOSE_TIMEOUT.toMillis());
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
+
+    /** How long {@link #close()} waits for queued events. */
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private record Batch(List<ChatEvent> events, CompletableFuture<Void> delivered) {
     }
