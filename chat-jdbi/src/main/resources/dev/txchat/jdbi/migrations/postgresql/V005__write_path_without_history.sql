@@ -24,5 +24,5 @@ UPDATE ${prefix}conversations c
   FROM ${prefix}messages m
  WHERE m.conversation_id = c.id AND m.seq = c.message_count AND c.message_count > 0;
 
-CREATE STATISTICS ${prefix}participants_member_stats (mcv, dependencies)
+CREATE STATISTICS IF NOT EXISTS ${prefix}participants_member_stats (mcv, dependencies)
     ON user_id, organization_id, participant_type FROM ${prefix}participants;
