@@ -6,6 +6,7 @@ import dev.txchat.jdbi.internal.JdbiStoreTransaction;
 import dev.txchat.jdbi.internal.Migrator;
 import dev.txchat.jdbi.internal.ParticipantsCache;
 import dev.txchat.jdbi.internal.PostgresFeedListener;
+import dev.txchat.jdbi.internal.PostgresFeedNotifier;
 import dev.txchat.jdbi.internal.Sql;
 import dev.txchat.jdbi.internal.TransientErrors;
 import java.sql.SQLException;
@@ -272,11 +273,15 @@ public final class JdbiChatStore implements ChatStore {
                         // a pool that hands out connections with auto-commit off: the transaction is ours
                         return ownOpenTransaction(h, statements, work);
                     }
-                    return h.inTransaction(tx -> {
+                    JdbiStoreTransaction[] unit = {null};
+                    T result = h.inTransaction(tx -> {
                         statements.customization().beforeFirstStatement(tx);
-                        return JdbiStoreTransaction.run(work,
-                                new JdbiStoreTransaction(tx, statements, participantsCache, false));
+                        unit[0] = new JdbiStoreTransaction(tx, statements, participantsCache, false,
+                                this::feedCommitted);
+                        return JdbiStoreTransaction.run(work, unit[0]);
                     });
+                    unit[0].committed();
+                    return result;
                 };
                 if (mayJoin) {
                     return jdbi.withHandle(callback);
@@ -313,7 +318,8 @@ public final class JdbiChatStore implements ChatStore {
         h.savepoint(savepoint);
         T result;
         try {
-            result = JdbiStoreTransaction.run(work, new JdbiStoreTransaction(h, statements, participantsCache, true));
+            result = JdbiStoreTransaction.run(work,
+                    new JdbiStoreTransaction(h, statements, participantsCache, true, this::feedCommitted));
         } catch (RuntimeException | Error e) {
             try {
                 h.rollbackToSavepoint(savepoint);
@@ -334,8 +340,10 @@ public final class JdbiChatStore implements ChatStore {
         // a connection fresh from the pool: no statement ran yet, so no transaction is in progress
         statements.customization().beforeFirstStatement(h);
         T result;
+        JdbiStoreTransaction unit = new JdbiStoreTransaction(h, statements, participantsCache, false,
+                this::feedCommitted);
         try {
-            result = JdbiStoreTransaction.run(work, new JdbiStoreTransaction(h, statements, participantsCache, false));
+            result = JdbiStoreTransaction.run(work, unit);
         } catch (RuntimeException | Error e) {
             try {
                 h.rollback();
@@ -345,8 +353,32 @@ public final class JdbiChatStore implements ChatStore {
             throw e;
         }
         h.commit();
+        unit.committed();
         return result;
     }
+
+    /**
+     * Feed entries of this node committed: on PostgreSQL every node's subscriptions are woken
+     * by a {@code NOTIFY} sent after the commit (see {@link PostgresFeedNotifier}).
+     */
+    private void feedCommitted() {
+        Sql statements = sql();
+        if (!statements.customization().notifiesFeedAppends()) {
+            return;
+        }
+        PostgresFeedNotifier notifier = feedNotifier;
+        if (notifier == null) {
+            synchronized (this) {
+                if (feedNotifier == null) {
+                    feedNotifier = new PostgresFeedNotifier(jdbi, statements.feedChannel);
+                }
+                notifier = feedNotifier;
+            }
+        }
+        notifier.signal();
+    }
+
+    private volatile PostgresFeedNotifier feedNotifier;
 
     private static final java.util.concurrent.atomic.AtomicLong SAVEPOINTS = new java.util.concurrent.atomic.AtomicLong();
 

@@ -80,8 +80,14 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
     /** The maintained conversation counts: changed with every conversation and participant change. */
     private final ConversationCounts counts;
 
-    public JdbiStoreTransaction(Handle handle, Sql sql, ParticipantsCache participantsCache, boolean joined) {
+    /** Runs once the feed entries this unit of work appended are committed (wakes other nodes). */
+    private final Runnable feedCommitted;
+    private boolean appendedToFeed;
+
+    public JdbiStoreTransaction(Handle handle, Sql sql, ParticipantsCache participantsCache, boolean joined,
+                                Runnable feedCommitted) {
         this.handle = handle;
+        this.feedCommitted = feedCommitted;
         this.sql = sql;
         this.participantsCache = participantsCache;
         this.joined = joined;
@@ -94,6 +100,13 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         T result = work.apply(tx);
         tx.flush();
         return result;
+    }
+
+    /** After the store committed this unit of work: wakes the feed's readers if it appended. */
+    public void committed() {
+        if (appendedToFeed && !joined) {
+            feedCommitted.run();
+        }
     }
 
     /** Writes what is still pending; the store calls it before committing. */
@@ -171,6 +184,11 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                     .bind("audience" + i, r.audience())
                     .bind("committedAt" + i, Times.toMicros(r.committedAt()));
         }
+        if (joined && !appendedToFeed) {
+            // the host commits, or not: wake the readers only if it does
+            handle.afterCommit(feedCommitted::run);
+        }
+        appendedToFeed = true;
         if (joined) {
             appendedFeedIds.addAll(insert.executeAndReturnGeneratedKeys("id").mapTo(Long.class).list());
         } else {
