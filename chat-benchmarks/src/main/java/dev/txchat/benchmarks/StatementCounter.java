@@ -107,6 +107,12 @@ public final class StatementCounter {
     }
 
     private void record(String sql) {
+        if (sql != null && sql.contains("pg_notify(")) {
+            // the feed's wake-up: sent after the commit on another connection by a background
+            // sender that coalesces the commits of every thread (PostgresFeedNotifier), not a
+            // statement of the call; counting it would also depend on how fast it ran
+            return;
+        }
         statements++;
         if (log != null) {
             log.add(sql == null ? "?" : sql);
