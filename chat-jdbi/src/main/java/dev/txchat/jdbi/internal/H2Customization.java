@@ -41,6 +41,12 @@ final class H2Customization extends JdbcCustomization {
         }
     }
 
+    /** H2's data change delta tables: {@code INSERT … SELECT … FROM FINAL TABLE (UPDATE …)}. */
+    @Override
+    boolean insertsFromUpdate() {
+        return true;
+    }
+
     @Override
     String deleteOldestFeedEntries(String feedTable, String where) {
         return "DELETE FROM " + feedTable + " " + where + " FETCH FIRST :max ROWS ONLY";

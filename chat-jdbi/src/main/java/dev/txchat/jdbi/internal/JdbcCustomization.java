@@ -75,6 +75,15 @@ public abstract class JdbcCustomization {
     }
 
     /**
+     * Whether an {@code INSERT … SELECT} can read the row an {@code UPDATE} in the same
+     * statement changed ({@code FINAL TABLE (UPDATE …)}), so a message and its conversation's
+     * counters are written in one statement without a data-modifying CTE.
+     */
+    boolean insertsFromUpdate() {
+        return false;
+    }
+
+    /**
      * Whether a live chat is locked by a locking read on its live key. Where a locking read
      * through a secondary index locks the index entry before the row (InnoDB), it would
      * deadlock with a delete that locked the row first and then clears the key; there the

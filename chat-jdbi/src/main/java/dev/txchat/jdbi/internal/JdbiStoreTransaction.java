@@ -116,8 +116,14 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
             return;
         }
         pending = null;
-        bindAll(update(sql.insertMessage), append.params()).execute();
-        bindAll(update(sql.bumpAfterMessage(append.sentBy())), append.params()).execute();
+        String inOne = sql.appendMessage(append.sentBy());
+        if (inOne == null) {
+            bindAll(update(sql.insertMessage), append.params()).execute();
+            bindAll(update(sql.bumpAfterMessage(append.sentBy())), append.params()).execute();
+        } else if (bindAll(update(inOne), append.params()).execute() != 1) {
+            // the row is locked by this transaction: it cannot have gone
+            throw new IllegalStateException("conversation " + append.params().get("conversationId") + " vanished");
+        }
     }
 
     // ---- secrets and commit ---------------------------------------------------------------------

@@ -93,6 +93,12 @@ public final class Sql {
     final String selectMessageByClientId;
     final String bumpAfterServiceMessage;
     final String bumpAfterBusinessMessage;
+    /**
+     * H2: the counter update and the message insert as one statement, the insert reading the
+     * updated row from a data change delta table; null elsewhere.
+     */
+    final String appendAfterServiceMessage;
+    final String appendAfterBusinessMessage;
     /** Message page, ascending sequence after {@code :bound}; params conversationId, bound, limit. */
     public final String messagesForward;
     /** Message page, descending sequence before {@code :bound}; params conversationId, bound, limit. */
@@ -201,6 +207,8 @@ public final class Sql {
         bumpAfterBusinessMessage = t("UPDATE {p}conversations SET message_count = :seq, last_message_id = :id,"
                 + " unread_from_business = unread_from_business + 1,"
                 + " last_activity_at = GREATEST(last_activity_at, :createdAt) WHERE id = :conversationId");
+        appendAfterServiceMessage = c.insertsFromUpdate() ? appendFromBump(bumpAfterServiceMessage) : null;
+        appendAfterBusinessMessage = c.insertsFromUpdate() ? appendFromBump(bumpAfterBusinessMessage) : null;
         messagesForward = t("SELECT id, conversation_id, seq, sender_id, sent_by_type, author_user_id, body,"
                 + " client_message_id, created_at, read_at FROM {p}messages"
                 + " WHERE conversation_id = :conversationId AND seq > :bound ORDER BY seq LIMIT :limit");
@@ -226,6 +234,17 @@ public final class Sql {
             + " m.author_user_id AS m_author_user_id, m.body AS m_body, m.client_message_id AS m_client_message_id,"
             + " m.created_at AS m_created_at, m.read_at AS m_read_at"
             + " FROM {p}conversations c LEFT JOIN {p}messages m ON m.id = c.last_message_id";
+
+    private String appendFromBump(String bump) {
+        return t("INSERT INTO {p}messages (id, conversation_id, seq, sender_id, sent_by_type, author_user_id, body,"
+                + " client_message_id, created_at, read_at) SELECT :id, bumped.id, :seq, :senderId, :sentByType,"
+                + " :authorUserId, :body, :clientMessageId, :createdAt, NULL FROM FINAL TABLE (") + bump + ") bumped";
+    }
+
+    /** The one statement that bumps the counters and inserts the message, or null where there is none. */
+    String appendMessage(ParticipantType sentBy) {
+        return sentBy == ParticipantType.SERVICE ? appendAfterServiceMessage : appendAfterBusinessMessage;
+    }
 
     /** {@code text} with the table prefix in place of every {@code {p}}. */
     private String t(String text) {
