@@ -183,7 +183,9 @@ class PostgresCountScalingTest {
                     .doesNotContain("Seq Scan").doesNotContain(LARGE + "conversations ")
                     .doesNotContain(LARGE + "participants");
             for (String line : plan.split("\n")) {
-                if (line.contains("Scan") && line.contains("actual time=")) {
+                // a bitmap index scan counts index entries, dead row versions of updated counters
+                // included (until pruning or VACUUM removes them); the rows read are its heap scan's
+                if (line.contains("Scan") && !line.contains("Bitmap Index Scan") && line.contains("actual time=")) {
                     long actualRows = Long.parseLong(line.replaceAll(".*actual time=\\S+ rows=(\\d+).*", "$1"));
                     assertThat(actualRows).as("%s: %s", list[0], line).isLessThanOrEqualTo(CountSql.SLOTS);
                 }

@@ -80,7 +80,7 @@ class SoakTest {
     @EnumSource(names = {"H2", "POSTGRESQL", "MARIADB"})
     void mixedConcurrentLoadKeepsEveryInvariantAndLosesNoAcknowledgedMessage(Dialect dialect) throws Exception {
         TestDatabases.requireAvailable(dialect);
-        String initSql = dialect == Dialect.POSTGRESQL ? "SET plan_cache_mode = force_custom_plan" : null;
+        String initSql = null;
         try (HikariDataSource pool = TestDatabases.pool(dialect, initSql, THREADS + 2)) {
             Jdbi jdbi = Jdbi.create(pool);
             TestDatabases.dropTables(jdbi, PREFIX);
