@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.txchat.core.ConversationFilter;
 import dev.txchat.core.ConversationId;
 import dev.txchat.core.ConversationKind;
+import dev.txchat.core.ParticipantType;
 import dev.txchat.core.spi.ConversationKey;
 import dev.txchat.core.spi.ConversationQuery;
 import dev.txchat.core.spi.MemberScope;
@@ -23,8 +24,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
 /**
- * A participant-filtered conversation page (a business user's inbox, its later pages, by
- * kind; a staff list by organization) joins at most one page of last messages, whatever
+ * A participant-filtered conversation page (a business user's inbox: first page, by kind,
+ * by the other participants' side, the page after a cursor and the page before one; a staff
+ * list by organization) joins at most one page of last messages, whatever
  * plan PostgreSQL caches. The worst case, as in {@link PostgresWritePathPlanTest}: the
  * statements are prepared on empty, never analyzed tables with generic plans forced; then
  * 1,000 and later 10,000 conversations of the user's organization are added. A generic plan
@@ -94,6 +96,12 @@ class PostgresInboxPlanTest {
         BoundSql later = sql.conversationPage(new ConversationQuery(ConversationFilter.all(), member), bound, true, PAGE);
         prepare(h, executes, "inbox_later", later, memberArgs + ", " + (T0 + 1_000_000_000L) + ", '" + bound.id() + "', "
                 + PAGE);
+        BoundSql before = sql.conversationPage(new ConversationQuery(ConversationFilter.all(), member), bound, false, PAGE);
+        prepare(h, executes, "inbox_before", before, memberArgs + ", " + (T0 + 1_000_000_000L) + ", '" + bound.id()
+                + "', " + PAGE);
+        BoundSql withStaff = sql.conversationPage(new ConversationQuery(ConversationFilter.all()
+                .withParticipantType(ParticipantType.SERVICE), member), null, true, PAGE);
+        prepare(h, executes, "inbox_participant_type", withStaff, "'SERVICE', " + memberArgs + ", " + PAGE);
         BoundSql staff = sql.conversationPage(new ConversationQuery(ConversationFilter.all()
                 .withParticipantId(ORGANIZATION), null), null, true, PAGE);
         prepare(h, executes, "staff_organization", staff, "'" + ORGANIZATION + "', " + PAGE);
