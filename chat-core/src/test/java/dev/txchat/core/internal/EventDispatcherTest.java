@@ -234,6 +234,80 @@ class EventDispatcherTest {
     }
 
     @Test
+    void aListenerSlowerThanTheCallersSpinHasStillSeenEveryEventWhenItsCallReturns() {
+        List<Long> heard = new CopyOnWriteArrayList<>();
+        long slower = EventDispatcher.CALLER_SPIN_NANOS * 20;
+        EventDispatcher dispatcher = dispatcher(GENEROUS, event -> {
+            // outlasts the caller's spin, so the caller parks and must be unparked by the delivery
+            long until = System.nanoTime() + slower;
+            while (System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(until - System.nanoTime());
+            }
+            heard.add(numberOf(event));
+        });
+        for (int i = 0; i < 20; i++) {
+            long slot = dispatcher.reserve();
+            dispatcher.publish(slot, List.of(event(slot)));
+            assertThat(heard).as("seen when call %d returned", i).contains(slot);
+        }
+    }
+
+    @Test
+    void batchesBeyondTheQueueCapacityPassThroughInOrderOneCallerAfterAnother() {
+        int calls = EventDispatcher.QUEUE_CAPACITY * 2 + 17; // the ring wraps around twice
+        List<Long> heard = new ArrayList<>();
+        AtomicInteger notSeenOnReturn = new AtomicInteger();
+        EventDispatcher dispatcher = dispatcher(GENEROUS, event -> heard.add(numberOf(event)));
+        for (int i = 0; i < calls; i++) {
+            long slot = dispatcher.reserve();
+            dispatcher.publish(slot, List.of(event(slot)));
+            synchronized (heard) {
+                if (heard.size() != i + 1 || heard.get(i) != slot) {
+                    notSeenOnReturn.incrementAndGet();
+                }
+            }
+        }
+        assertThat(notSeenOnReturn).as("calls that returned before their listener saw their event").hasValue(0);
+        assertThat(heard).hasSize(calls);
+    }
+
+    @Test
+    void aHungListenerFillsTheQueueThenEventsAreDroppedWhileNoCallWaitsBeyondTheTimeout() throws Exception {
+        List<Long> heard = new CopyOnWriteArrayList<>();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch queuedDelivered = new CountDownLatch(EventDispatcher.QUEUE_CAPACITY + 1);
+        EventDispatcher dispatcher = dispatcher(Duration.ZERO, event -> {
+            entered.countDown();
+            awaitRelease();
+            heard.add(numberOf(event));
+            queuedDelivered.countDown();
+        });
+        int published = EventDispatcher.QUEUE_CAPACITY + 50;
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            long first = dispatcher.reserve();
+            dispatcher.publish(first, List.of(event(first)));
+            assertThat(entered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i < published; i++) {
+                long slot = dispatcher.reserve();
+                dispatcher.publish(slot, List.of(event(slot)));
+            }
+        });
+        release.countDown();
+        assertThat(queuedDelivered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        long after = dispatcher.reserve();
+        dispatcher.publish(after, List.of(event(after)));
+        dispatcher.close();
+
+        // the one being delivered, then a full queue in order; the rest dropped; later ones delivered again
+        List<Long> expected = new ArrayList<>();
+        for (long n = 0; n <= EventDispatcher.QUEUE_CAPACITY; n++) {
+            expected.add(n);
+        }
+        expected.add(after);
+        assertThat(heard).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void withoutListenersNothingIsReservedOrStarted() {
         EventDispatcher dispatcher = dispatcher(GENEROUS);
         assertThat(dispatcher.reserve()).isEqualTo(EventDispatcher.NO_SLOT);
