@@ -1,5 +1,6 @@
 package dev.txchat.jdbi.internal;
 
+import dev.txchat.core.ParticipantType;
 import dev.txchat.jdbi.Dialect;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -45,6 +46,16 @@ final class H2Customization extends JdbcCustomization {
     @Override
     boolean insertsFromUpdate() {
         return true;
+    }
+
+    /**
+     * Data change delta tables nest: the feed rows are selected from the message insert, which
+     * selects from the counter update, so the three writes are one statement (and none happens
+     * when the conversation row is gone: the update yields no row to insert from).
+     */
+    @Override
+    String appendMessageWithFeed(Sql sql, ParticipantType sentBy, int feedRows) {
+        return sql.appendWithFeedFromDelta(sentBy, feedRows);
     }
 
     @Override

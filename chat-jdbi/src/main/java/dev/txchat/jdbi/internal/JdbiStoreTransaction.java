@@ -195,10 +195,17 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
             handle.afterCommit(feedCommitted::run);
         }
         appendedToFeed = true;
+        int inserted;
         if (joined) {
-            appendedFeedIds.addAll(insert.executeAndReturnGeneratedKeys("id").mapTo(Long.class).list());
+            List<Long> ids = insert.executeAndReturnGeneratedKeys("id").mapTo(Long.class).list();
+            appendedFeedIds.addAll(ids);
+            inserted = ids.size();
         } else {
-            insert.execute();
+            inserted = insert.execute();
+        }
+        if (inOne != null && inserted != records.size()) {
+            // the conversation row is locked by this transaction: it cannot have gone
+            throw new IllegalStateException("conversation " + append.params().get("conversationId") + " vanished");
         }
     }
 
