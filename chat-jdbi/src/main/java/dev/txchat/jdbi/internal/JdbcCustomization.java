@@ -83,6 +83,15 @@ public abstract class JdbcCustomization {
     }
 
     /**
+     * Whether a conversation row is locked by an update that changes nothing, read back from
+     * its data change delta table ({@code SELECT … FROM FINAL TABLE (UPDATE …)}), instead of
+     * {@code SELECT … FOR UPDATE}.
+     */
+    boolean locksByUpdate() {
+        return false;
+    }
+
+    /**
      * Whether a live chat is locked by a locking read on its live key. Where a locking read
      * through a secondary index locks the index entry before the row (InnoDB), it would
      * deadlock with a delete that locked the row first and then clears the key; there the

@@ -172,12 +172,22 @@ public final class Sql {
                 + " :ticketId, :transactionId, :organizationId, :subject, :status, :liveKey, :createdAt, :createdAt,"
                 + " 0, 0, 0, :participantsVersion)"), "id");
         selectConversationIdByLiveKey = t("SELECT id FROM {p}conversations WHERE live_key = :liveKey");
-        lockConversation = t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status, created_at,"
-                + " last_activity_at, message_count, unread_from_service, unread_from_business, participants_version"
-                + " FROM {p}conversations WHERE id = :id FOR UPDATE");
-        lockLiveConversation = t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status,"
-                + " created_at, last_activity_at, message_count, unread_from_service, unread_from_business,"
-                + " participants_version FROM {p}conversations WHERE live_key = :liveKey FOR UPDATE");
+        lockConversation = c.locksByUpdate()
+                ? t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status, created_at,"
+                        + " last_activity_at, message_count, unread_from_service, unread_from_business,"
+                        + " participants_version FROM FINAL TABLE (UPDATE {p}conversations"
+                        + " SET message_count = message_count WHERE id = :id)")
+                : t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status, created_at,"
+                        + " last_activity_at, message_count, unread_from_service, unread_from_business,"
+                        + " participants_version FROM {p}conversations WHERE id = :id FOR UPDATE");
+        lockLiveConversation = c.locksByUpdate()
+                ? t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status, created_at,"
+                        + " last_activity_at, message_count, unread_from_service, unread_from_business,"
+                        + " participants_version FROM FINAL TABLE (UPDATE {p}conversations"
+                        + " SET message_count = message_count WHERE live_key = :liveKey)")
+                : t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status,"
+                        + " created_at, last_activity_at, message_count, unread_from_service, unread_from_business,"
+                        + " participants_version FROM {p}conversations WHERE live_key = :liveKey FOR UPDATE");
         selectConversation = t(CONVERSATION_COLUMNS + " WHERE c.id = :id");
         markDeleted = t("UPDATE {p}conversations SET status = 'DELETED', live_key = NULL, deleted_at = :deletedAt"
                 + " WHERE id = :id AND status = 'OPEN'");
