@@ -264,6 +264,18 @@ public final class Sql {
                 + " :authorUserId, :body, :clientMessageId, :createdAt, NULL FROM FINAL TABLE (") + bump + ") bumped";
     }
 
+    /**
+     * {@code statement}, one of this object's, with positional parameters (see
+     * {@link PositionalSql}); converted once per statement text.
+     */
+    PositionalSql positional(String statement) {
+        return positional.computeIfAbsent(statement, PositionalSql::of);
+    }
+
+    /** Positional forms of the statements the hot path runs without JDBI, by their named text. */
+    private final java.util.concurrent.ConcurrentHashMap<String, PositionalSql> positional =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The one statement that bumps the counters and inserts the message, or null where there is none. */
     String appendMessage(ParticipantType sentBy) {
         return sentBy == ParticipantType.SERVICE ? appendAfterServiceMessage : appendAfterBusinessMessage;
