@@ -441,9 +441,10 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
     }
 
     /**
-     * Runs a locking read of one conversation row, then attaches its participants: from the
-     * cache when the locked row's version matches, else read (under the lock, so consistent
-     * with that version) and cached. The newest message is not loaded: writers never need it.
+     * Runs a locking read of one conversation row ({@code key} its only parameter), then
+     * attaches its participants: from the cache when the locked row's version matches, else
+     * read (under the lock, so consistent with that version) and cached. The newest message is
+     * not loaded: writers never need it.
      */
     private Optional<StoredConversation> locked(String lockingRead, String key) {
         flush();
@@ -849,11 +850,6 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 rs.getString("client_message_id"));
     }
 
-    /** A conversation row with its newest message (columns {@code m_*}). */
-    static ConversationRow conversationRow(ResultSet rs, StatementContext ctx) throws SQLException {
-        return conversationRow(rs, true);
-    }
-
     /**
      * A conversation row read by {@link Sql#lockConversation} or {@link Sql#lockLiveConversation},
      * by column index in their select list's order; no joined message.
@@ -867,11 +863,12 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 Times.fromMicros(rs.getLong(9)), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13), null);
     }
 
-    private static ConversationRow conversationRow(ResultSet rs, boolean withLastMessage) throws SQLException {
+    /** A conversation row with its newest message (columns {@code m_*}). */
+    static ConversationRow conversationRow(ResultSet rs, StatementContext ctx) throws SQLException {
         ConversationId id = new ConversationId(uuid(rs, "id"));
         UUID ticket = uuid(rs, "ticket_id");
         Message last = null;
-        String lastId = withLastMessage ? rs.getString("m_id") : null;
+        String lastId = rs.getString("m_id");
         if (lastId != null) {
             last = new Message(new MessageId(UUID.fromString(lastId)), id, rs.getLong("m_seq"),
                     new ParticipantId(uuid(rs, "m_sender_id")), ParticipantType.valueOf(rs.getString("m_sent_by_type")),
