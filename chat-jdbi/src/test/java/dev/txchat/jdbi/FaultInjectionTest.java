@@ -49,10 +49,13 @@ class FaultInjectionTest {
     private static final String TICKET_INSERT = "^INSERT INTO " + PREFIX + "tickets";
     private static final String CONVERSATION_INSERT = "^INSERT INTO " + PREFIX + "conversations";
     private static final String PARTICIPANT_INSERT = "^INSERT INTO " + PREFIX + "participants";
-    // on PostgreSQL the message INSERT, the counter UPDATE and the feed INSERT are one statement (CTEs)
-    private static final String MESSAGE_INSERT = "^(WITH appended AS \\()?INSERT INTO " + PREFIX + "messages";
-    private static final String COUNTERS_UPDATE = "(^|\\()UPDATE " + PREFIX + "conversations SET message_count";
-    private static final String ROW_LOCK = "FOR UPDATE";
+    // the message INSERT, the counter UPDATE and the feed INSERT are one statement: CTEs on PostgreSQL,
+    // on H2 the feed insert selects from the message insert's FINAL TABLE
+    private static final String MESSAGE_INSERT = "(^|^WITH appended AS \\(|FINAL TABLE \\()INSERT INTO " + PREFIX
+            + "messages";
+    private static final String COUNTERS_UPDATE = "(^|\\()UPDATE " + PREFIX + "conversations SET message_count = \\?";
+    // H2 locks the row by an update that sets a column to itself (see H2Customization)
+    private static final String ROW_LOCK = "FOR UPDATE|SET message_count = message_count WHERE";
     private static final String READ_UPDATE = "^UPDATE " + PREFIX + "messages SET read_at";
     private static final String UNREAD_UPDATE = "^UPDATE " + PREFIX + "conversations SET unread_from";
     private static final String DELETE_UPDATE = "SET status = 'DELETED'";

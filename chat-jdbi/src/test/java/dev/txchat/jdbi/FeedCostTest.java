@@ -39,16 +39,20 @@ class FeedCostTest {
 
     /**
      * The statement budget of the hot paths, participants cached (issue targets: postMessage
-     * at most raw + 1, openTransactionChat on an existing chat at most raw + 1, where raw is
-     * 2 and 3). PostgreSQL writes the message, its counters and the feed entry in one
-     * statement; H2 two (the insert reads the updated row from FINAL TABLE), MariaDB three. MariaDB also sets READ COMMITTED for the
-     * transaction (one statement, where JDBI's level switch was two round trips) and looks a
-     * live chat up before locking it (see MariaDbCustomization).
+     * at most raw + 1, openTransactionChat on an existing chat at most raw + 1 and on a new
+     * chat at most raw + 2, where raw is 2, 3 and 5). PostgreSQL and H2 write the message, its
+     * counters and the feed entries in one statement (data-modifying CTEs; H2's nested
+     * {@code FINAL TABLE} delta tables), MariaDB in three. MariaDB also sets READ COMMITTED for
+     * the transaction (one statement, where JDBI's level switch was two round trips) and looks
+     * a live chat up before locking it (see MariaDbCustomization); its new chat is held to
+     * what it runs today (the benchmark suite sets no MariaDB target), so it cannot grow unseen.
      */
     private static final Map<String, Integer> MOST_STATEMENTS = Map.of(
-            "POSTGRESQL postMessage", 2, "H2 postMessage", 3, "MARIADB postMessage", 5,
-            "POSTGRESQL openTransactionChat (existing)", 3, "H2 openTransactionChat (existing)", 4,
-            "MARIADB openTransactionChat (existing)", 7);
+            "POSTGRESQL postMessage", 2, "H2 postMessage", 2, "MARIADB postMessage", 5,
+            "POSTGRESQL openTransactionChat (existing)", 3, "H2 openTransactionChat (existing)", 3,
+            "MARIADB openTransactionChat (existing)", 7,
+            "POSTGRESQL openTransactionChat (new)", 7, "H2 openTransactionChat (new)", 7,
+            "MARIADB openTransactionChat (new)", 12);
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
@@ -77,6 +81,10 @@ class FeedCostTest {
             calls.put("postMessage", () -> chat.postMessage(user, id, NewMessage.of("counted")));
             calls.put("openTransactionChat (existing)", () -> chat.openTransactionChat(STAFF,
                     new OpenTransactionChat(tx, ref, NewMessage.of("again"))));
+            String newTx = "tx-" + UUID.randomUUID();
+            directory.register(newTx, Map.of(), new WalletOwner(user.userId(), user.organizationId()));
+            calls.put("openTransactionChat (new)", () -> chat.openTransactionChat(STAFF,
+                    new OpenTransactionChat(newTx, ref, NewMessage.of("first"))));
             calls.put("markRead", () -> chat.markRead(STAFF, id, ParticipantType.BUSINESS));
             calls.put("startConversation", () -> chat.startConversation(STAFF,
                     new StartConversation(ref, "s", NewMessage.of("first"))));

@@ -1,5 +1,6 @@
 package dev.txchat.jdbi.internal;
 
+import dev.txchat.core.ParticipantType;
 import dev.txchat.jdbi.Dialect;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
@@ -64,13 +65,11 @@ public abstract class JdbcCustomization {
 
     /**
      * The single statement that inserts a message, bumps its conversation's counters and
-     * appends the unit of work's feed entries, or null where each needs its own statement.
-     *
-     * @param insertMessage the message insert, parameters {@code :id, :conversationId, ...}
-     * @param bump          the counter update, {@code WHERE id = :conversationId}
-     * @param insertFeed    the feed insert of this unit of work
+     * appends the unit of work's {@code feedRows} feed entries (parameters as
+     * {@link Sql#insertFeed}), or null where each needs its own statement. It inserts exactly
+     * {@code feedRows} feed rows, and none of the three writes if the conversation is gone.
      */
-    String appendMessageWithFeed(String insertMessage, String bump, String insertFeed) {
+    String appendMessageWithFeed(Sql sql, ParticipantType sentBy, int feedRows) {
         return null;
     }
 
@@ -80,6 +79,15 @@ public abstract class JdbcCustomization {
      * counters are written in one statement without a data-modifying CTE.
      */
     boolean insertsFromUpdate() {
+        return false;
+    }
+
+    /**
+     * Whether a conversation row is locked by an update that changes nothing, read back from
+     * its data change delta table ({@code SELECT … FROM FINAL TABLE (UPDATE …)}), instead of
+     * {@code SELECT … FOR UPDATE}.
+     */
+    boolean locksByUpdate() {
         return false;
     }
 

@@ -1,5 +1,6 @@
 package dev.txchat.jdbi.internal;
 
+import dev.txchat.core.ParticipantType;
 import dev.txchat.jdbi.Dialect;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
@@ -33,8 +34,8 @@ final class PostgresCustomization extends JdbcCustomization {
      * as three statements in the transaction.
      */
     @Override
-    String appendMessageWithFeed(String insertMessage, String bump, String insertFeed) {
-        return "WITH appended AS (" + insertMessage + "), bumped AS (" + bump + ") " + insertFeed;
+    String appendMessageWithFeed(Sql sql, ParticipantType sentBy, int feedRows) {
+        return sql.appendWithFeedInCtes(sentBy, feedRows);
     }
 
     @Override

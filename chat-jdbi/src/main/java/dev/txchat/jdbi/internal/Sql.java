@@ -107,6 +107,12 @@ public final class Sql {
     final String lowerServiceUnread;
     final String lowerBusinessUnread;
 
+    /** Feed inserts of up to this many rows minus one are built once, not per call. */
+    private static final int CACHED_FEED_ROWS = 5;
+    private final String[] insertFeed = new String[CACHED_FEED_ROWS];
+    private final String[] appendServiceWithFeed = new String[CACHED_FEED_ROWS];
+    private final String[] appendBusinessWithFeed = new String[CACHED_FEED_ROWS];
+
     public Sql(Dialect dialect, String prefix) {
         this.customization = JdbcCustomization.of(Objects.requireNonNull(dialect, "dialect"));
         this.prefix = checkPrefix(prefix);
@@ -166,12 +172,22 @@ public final class Sql {
                 + " :ticketId, :transactionId, :organizationId, :subject, :status, :liveKey, :createdAt, :createdAt,"
                 + " 0, 0, 0, :participantsVersion)"), "id");
         selectConversationIdByLiveKey = t("SELECT id FROM {p}conversations WHERE live_key = :liveKey");
-        lockConversation = t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status, created_at,"
-                + " last_activity_at, message_count, unread_from_service, unread_from_business, participants_version"
-                + " FROM {p}conversations WHERE id = :id FOR UPDATE");
-        lockLiveConversation = t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status,"
-                + " created_at, last_activity_at, message_count, unread_from_service, unread_from_business,"
-                + " participants_version FROM {p}conversations WHERE live_key = :liveKey FOR UPDATE");
+        lockConversation = c.locksByUpdate()
+                ? t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status, created_at,"
+                        + " last_activity_at, message_count, unread_from_service, unread_from_business,"
+                        + " participants_version FROM FINAL TABLE (UPDATE {p}conversations"
+                        + " SET message_count = message_count WHERE id = :id)")
+                : t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status, created_at,"
+                        + " last_activity_at, message_count, unread_from_service, unread_from_business,"
+                        + " participants_version FROM {p}conversations WHERE id = :id FOR UPDATE");
+        lockLiveConversation = c.locksByUpdate()
+                ? t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status, created_at,"
+                        + " last_activity_at, message_count, unread_from_service, unread_from_business,"
+                        + " participants_version FROM FINAL TABLE (UPDATE {p}conversations"
+                        + " SET message_count = message_count WHERE live_key = :liveKey)")
+                : t("SELECT id, kind, ticket_id, transaction_id, organization_id, subject, status,"
+                        + " created_at, last_activity_at, message_count, unread_from_service, unread_from_business,"
+                        + " participants_version FROM {p}conversations WHERE live_key = :liveKey FOR UPDATE");
         selectConversation = t(CONVERSATION_COLUMNS + " WHERE c.id = :id");
         markDeleted = t("UPDATE {p}conversations SET status = 'DELETED', live_key = NULL, deleted_at = :deletedAt"
                 + " WHERE id = :id AND status = 'OPEN'");
@@ -221,6 +237,13 @@ public final class Sql {
                 + " - :marked, 0) WHERE id = :id");
         lowerBusinessUnread = t("UPDATE {p}conversations SET unread_from_business = GREATEST(unread_from_business"
                 + " - :marked, 0) WHERE id = :id");
+        for (int rows = 1; rows < CACHED_FEED_ROWS; rows++) {
+            insertFeed[rows] = buildInsertFeed(rows);
+        }
+        for (int rows = 1; rows < CACHED_FEED_ROWS; rows++) {
+            appendServiceWithFeed[rows] = c.appendMessageWithFeed(this, ParticipantType.SERVICE, rows);
+            appendBusinessWithFeed[rows] = c.appendMessageWithFeed(this, ParticipantType.BUSINESS, rows);
+        }
     }
 
     /**
@@ -257,6 +280,18 @@ public final class Sql {
                 + " :authorUserId, :body, :clientMessageId, :createdAt, NULL FROM FINAL TABLE (") + bump + ") bumped";
     }
 
+    /**
+     * {@code statement}, one of this object's, with positional parameters (see
+     * {@link PositionalSql}); converted once per statement text.
+     */
+    PositionalSql positional(String statement) {
+        return positional.computeIfAbsent(statement, PositionalSql::of);
+    }
+
+    /** Positional forms of the statements the hot path runs without JDBI, by their named text. */
+    private final java.util.concurrent.ConcurrentHashMap<String, PositionalSql> positional =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The one statement that bumps the counters and inserts the message, or null where there is none. */
     String appendMessage(ParticipantType sentBy) {
         return sentBy == ParticipantType.SERVICE ? appendAfterServiceMessage : appendAfterBusinessMessage;
@@ -281,6 +316,10 @@ public final class Sql {
 
     /** Inserts {@code rows} feed entries in one statement; parameters suffixed by the row index. */
     String insertFeed(int rows) {
+        return rows > 0 && rows < CACHED_FEED_ROWS ? insertFeed[rows] : buildInsertFeed(rows);
+    }
+
+    private String buildInsertFeed(int rows) {
         StringBuilder sql = new StringBuilder(t("INSERT INTO {p}feed"
                 + " (aggregatetype, aggregateid, type, payload, audience, committed_at) VALUES "));
         for (int i = 0; i < rows; i++) {
@@ -296,7 +335,38 @@ public final class Sql {
      * appends {@code feedRows} feed entries, or null where the database needs three.
      */
     String appendMessageWithFeed(ParticipantType sentBy, int feedRows) {
-        return customization.appendMessageWithFeed(insertMessage, bumpAfterMessage(sentBy), insertFeed(feedRows));
+        if (feedRows > 0 && feedRows < CACHED_FEED_ROWS) {
+            return (sentBy == ParticipantType.SERVICE ? appendServiceWithFeed : appendBusinessWithFeed)[feedRows];
+        }
+        return customization.appendMessageWithFeed(this, sentBy, feedRows);
+    }
+
+    /**
+     * PostgreSQL: the three writes as data-modifying CTEs of the feed insert; see
+     * {@link PostgresCustomization#appendMessageWithFeed}.
+     */
+    String appendWithFeedInCtes(ParticipantType sentBy, int feedRows) {
+        return "WITH appended AS (" + insertMessage + "), bumped AS (" + bumpAfterMessage(sentBy) + ") "
+                + insertFeed(feedRows);
+    }
+
+    /**
+     * H2: the feed rows inserted from the message insert's delta table, which reads the counter
+     * update's ({@link #appendMessage}); parameters as {@link #insertFeed} and the message's.
+     * One feed row per {@code VALUES} row, each joined to the one inserted message: none when
+     * the conversation is gone.
+     */
+    String appendWithFeedFromDelta(ParticipantType sentBy, int feedRows) {
+        StringBuilder sql = new StringBuilder(t("INSERT INTO {p}feed"
+                + " (aggregatetype, aggregateid, type, payload, audience, committed_at)"
+                + " SELECT 'conversation', f.aggregateid, f.type, f.payload, f.audience, f.committed_at"
+                + " FROM FINAL TABLE (")).append(appendMessage(sentBy)).append(") appended CROSS JOIN (VALUES ");
+        for (int i = 0; i < feedRows; i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:aggregateid").append(i).append(", :type").append(i)
+                    .append(", :payload").append(i).append(", :audience").append(i).append(", :committedAt").append(i)
+                    .append(')');
+        }
+        return sql.append(") f (aggregateid, type, payload, audience, committed_at)").toString();
     }
 
     /** Validates a table prefix. */
