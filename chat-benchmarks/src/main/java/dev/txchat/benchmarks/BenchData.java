@@ -189,6 +189,9 @@ public final class BenchData {
             ps.setLong(1, BASE_MICROS);
             ps.executeUpdate();
         }
+        // statistics first: on tables never analyzed PostgreSQL plans the backfill's joins as
+        // nested loops over sequential scans, which at 100,000 conversations does not finish
+        analyze(c, db, p);
         backfill(c, db, p);
         analyze(c, db, p);
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + p + "meta (k, v) VALUES (?, 1)")) {
