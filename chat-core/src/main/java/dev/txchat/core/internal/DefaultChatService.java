@@ -72,6 +72,7 @@ public final class DefaultChatService implements ChatService {
     private final TransactionDirectory directory;
     private final AccessPolicy accessPolicy;
     private final ContentPolicy contentPolicy;
+    private final dev.txchat.core.CompliancePolicy compliance;
     private final Clock clock;
     private final EventDispatcher events;
     /** The host's cursor secret, or null to use the one the store keeps. */
@@ -83,8 +84,10 @@ public final class DefaultChatService implements ChatService {
 
     public DefaultChatService(ChatStore store, TransactionDirectory directory, AccessPolicy accessPolicy,
                               ContentPolicy contentPolicy, Clock clock, List<ChatEventListener> listeners,
-                              Duration listenerTimeout, byte[] cursorSecret, FeedOptions feedOptions) {
+                              Duration listenerTimeout, byte[] cursorSecret, dev.txchat.core.CompliancePolicy compliance,
+                              FeedOptions feedOptions) {
         this.store = store;
+        this.compliance = compliance;
         this.directory = directory;
         this.accessPolicy = accessPolicy;
         this.contentPolicy = contentPolicy;
@@ -500,6 +503,53 @@ public final class DefaultChatService implements ChatService {
             return new Outcome<>(Boolean.TRUE, List.of(new ChatEvent.ParticipantRemoved(id, removed, actor)),
                     audience(withoutParticipant(conversation, removed)));
         });
+    }
+
+    // ---- edits, redactions and regulated mode ---------------------------------------------------
+
+    @Override
+    public ParticipantMessage editMessage(Actor actor, ConversationId id, MessageId messageId, String body) {
+        throw new UnsupportedOperationException("editMessage: not implemented yet");
+    }
+
+    @Override
+    public ParticipantMessage redactMessage(Actor actor, ConversationId id, MessageId messageId, String reason) {
+        throw new UnsupportedOperationException("redactMessage: not implemented yet");
+    }
+
+    @Override
+    public List<dev.txchat.core.MessageVersion> messageHistory(Actor actor, ConversationId id, MessageId messageId) {
+        throw new UnsupportedOperationException("messageHistory: not implemented yet");
+    }
+
+    @Override
+    public dev.txchat.core.AuditVerification verifyAudit(Actor actor, ConversationId id) {
+        throw new UnsupportedOperationException("verifyAudit: not implemented yet");
+    }
+
+    @Override
+    public void placeLegalHold(Actor actor, ConversationId id, String reason) {
+        throw new UnsupportedOperationException("placeLegalHold: not implemented yet");
+    }
+
+    @Override
+    public void releaseLegalHold(Actor actor, ConversationId id, String reason) {
+        throw new UnsupportedOperationException("releaseLegalHold: not implemented yet");
+    }
+
+    @Override
+    public dev.txchat.core.PurgeResult purgeExpired(Actor actor) {
+        throw new UnsupportedOperationException("purgeExpired: not implemented yet");
+    }
+
+    @Override
+    public void exportConversation(Actor actor, ConversationId id, java.io.OutputStream out) {
+        throw new UnsupportedOperationException("exportConversation: not implemented yet");
+    }
+
+    @Override
+    public void restrictProcessing(Actor actor, String userId) {
+        throw new UnsupportedOperationException("restrictProcessing: not implemented yet");
     }
 
     // ---- rules ----------------------------------------------------------------------------------

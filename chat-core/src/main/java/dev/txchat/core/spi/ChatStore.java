@@ -55,4 +55,16 @@ public interface ChatStore {
         return () -> {
         };
     }
+
+    /**
+     * Whether this store implements every operation of the "regulated mode" section of
+     * {@link ChatStoreTransaction} (message edits, redactions and versions, the audit chain,
+     * legal holds, purges and processing restrictions). {@link dev.txchat.core.ChatServiceBuilder}
+     * refuses a regulated {@link dev.txchat.core.CompliancePolicy} on a store that answers
+     * false, and editing or redacting then fails with {@link UnsupportedOperationException}.
+     * The default is false.
+     */
+    default boolean supportsRegulatedMode() {
+        return false;
+    }
 }
