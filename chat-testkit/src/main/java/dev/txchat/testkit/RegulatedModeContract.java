@@ -272,6 +272,50 @@ public abstract class RegulatedModeContract {
     }
 
     @Test
+    void aMessageIsOnlyReachedThroughItsOwnConversation() {
+        World a = new World(regulated);
+        World b = new World(regulated);
+        ParticipantMessage inA = regulated.postMessage(a.insider, a.id, NewMessage.of("in a"));
+        World third = new World(regulated);
+
+        assertThatThrownBy(() -> regulated.editMessage(a.insider, b.id, inA.id(), "moved"))
+                .isInstanceOf(dev.txchat.core.NotFoundException.class);
+        assertThatThrownBy(() -> regulated.redactMessage(admin, b.id, inA.id(), "wrong place"))
+                .isInstanceOf(dev.txchat.core.NotFoundException.class);
+        assertThatThrownBy(() -> regulated.messageHistory(admin, third.id, inA.id()))
+                .isInstanceOf(dev.txchat.core.NotFoundException.class);
+        assertThat(regulated.messageHistory(admin, a.id, inA.id())).singleElement()
+                .satisfies(v -> assertThat(v.body()).isEqualTo("in a"));
+    }
+
+    @Test
+    void badArgumentsAreValidationErrorsNamingTheFieldAndWriteNothing() {
+        World w = new World(regulated);
+        ParticipantMessage posted = regulated.postMessage(w.insider, w.id, NewMessage.of("hello"));
+        List<String> before = auditActions(w.id);
+
+        assertThatThrownBy(() -> regulated.editMessage(w.insider, w.id, null, "x"))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("messageId")).isTrue());
+        assertThatThrownBy(() -> regulated.redactMessage(w.insider, w.id, posted.id(), "x".repeat(1001)))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("reason")).isTrue());
+        assertThatThrownBy(() -> regulated.redactMessage(w.insider, w.id, posted.id(), "line\u202Ebreak"))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("reason")).isTrue());
+        assertThatThrownBy(() -> regulated.placeLegalHold(admin, w.id, "\u200B"))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("reason")).isTrue());
+        assertThatThrownBy(() -> regulated.restrictProcessing(admin, " "))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("userId")).isTrue());
+        assertThatThrownBy(() -> regulated.exportConversation(admin, w.id, null))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("out")).isTrue());
+        assertThatThrownBy(() -> regulated.releaseLegalHold(admin, w.id, "no hold"))
+                .isInstanceOf(ConflictException.class);
+
+        assertThat(auditActions(w.id)).isEqualTo(before);
+        // a reason holding a card number is kept masked
+        regulated.redactMessage(w.insider, w.id, posted.id(), "contained 4111 1111 1111 1111");
+        assertThat(exportText(w.id)).doesNotContain("4111 1111 1111 1111").contains("contained **** 1111");
+    }
+
+    @Test
     void historyIsForAuditingStaffOnly() {
         World w = new World(regulated);
         ParticipantMessage posted = regulated.postMessage(w.insider, w.id, NewMessage.of("hello"));
