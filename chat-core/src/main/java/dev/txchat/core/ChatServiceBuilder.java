@@ -38,6 +38,7 @@ public final class ChatServiceBuilder {
     private Duration feedPollInterval = DEFAULT_FEED_POLL_INTERVAL;
     private Duration feedLease = DEFAULT_FEED_LEASE;
     private Duration feedMaxRetryBackoff = DEFAULT_FEED_MAX_RETRY_BACKOFF;
+    private CompliancePolicy compliance = CompliancePolicy.standard();
 
     /** How long change-feed entries are kept once every subscription has passed them: 7 days. */
     public static final Duration DEFAULT_FEED_RETENTION = Duration.ofDays(7);
@@ -168,6 +169,16 @@ public final class ChatServiceBuilder {
         return this;
     }
 
+    /**
+     * Edit window, retention and regulated mode; default {@link CompliancePolicy#standard()}.
+     * A {@link CompliancePolicy#regulated(Duration) regulated} policy needs a store whose
+     * {@link ChatStore#supportsRegulatedMode()} is true.
+     */
+    public ChatServiceBuilder compliance(CompliancePolicy compliance) {
+        this.compliance = Objects.requireNonNull(compliance, "compliance");
+        return this;
+    }
+
     private static Duration positive(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
@@ -179,14 +190,19 @@ public final class ChatServiceBuilder {
     /**
      * A new service with this configuration.
      *
-     * @throws IllegalStateException if no store was set
+     * @throws IllegalStateException if no store was set, or the policy is regulated and the store does not support it
      */
     public ChatService build() {
         if (store == null) {
             throw new IllegalStateException("ChatService.builder(): store(...) is required");
         }
+        if (compliance.regulated() && !store.supportsRegulatedMode()) {
+            throw new IllegalStateException("ChatService.builder(): compliance(" + compliance + ") needs a store that"
+                    + " supports regulated mode, and " + store.getClass().getName() + " does not"
+                    + " (ChatStore.supportsRegulatedMode() is false)");
+        }
         return new DefaultChatService(store, transactionDirectory, accessPolicy, contentPolicy, clock,
-                List.copyOf(listeners), listenerTimeout, cursorSecret,
+                List.copyOf(listeners), listenerTimeout, cursorSecret, compliance,
                 new FeedOptions(feedRetention, feedPollInterval, feedLease, feedMaxRetryBackoff,
                         feedPollInterval.multipliedBy(240).compareTo(Duration.ofMinutes(1)) > 0
                                 ? feedPollInterval.multipliedBy(240) : Duration.ofMinutes(1)));

@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param createdAt       when it was stored
  * @param readAt          when the other side marked it read, or null
  * @param clientMessageId the client's idempotency key, or null
+ * @param editedAt        when its author last edited it, or null
+ * @param redactedAt      when it was redacted, or null; a redacted message is a tombstone whose body is empty
  */
 public record Message(MessageId id, ConversationId conversationId, long sequence, ParticipantId senderId,
                       ParticipantType sentByType, String authorUserId, String body, Instant createdAt,
-                      Instant readAt, String clientMessageId) {
+                      Instant readAt, String clientMessageId, Instant editedAt, Instant redactedAt) {
     public Message {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(conversationId, "conversationId");
@@ -27,6 +29,24 @@ public record Message(MessageId id, ConversationId conversationId, long sequence
         Objects.requireNonNull(sentByType, "sentByType");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(createdAt, "createdAt");
+    }
+
+    /** A message never edited nor redacted (how it is when posted). */
+    public Message(MessageId id, ConversationId conversationId, long sequence, ParticipantId senderId,
+                   ParticipantType sentByType, String authorUserId, String body, Instant createdAt, Instant readAt,
+                   String clientMessageId) {
+        this(id, conversationId, sequence, senderId, sentByType, authorUserId, body, createdAt, readAt,
+                clientMessageId, null, null);
+    }
+
+    /** Whether it was redacted: participants see a tombstone (an empty body). */
+    public boolean isRedacted() {
+        return redactedAt != null;
+    }
+
+    /** Whether its author edited it. */
+    public boolean isEdited() {
+        return editedAt != null;
     }
 
     /** Whether the other side has read it. */

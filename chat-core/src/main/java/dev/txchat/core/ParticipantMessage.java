@@ -38,4 +38,12 @@ public record ParticipantMessage(Message message, Participant sender) {
     public long sequence() {
         return message.sequence();
     }
+
+    public java.time.Instant editedAt() {
+        return message.editedAt();
+    }
+
+    public boolean isRedacted() {
+        return message.isRedacted();
+    }
 }

@@ -29,6 +29,47 @@ class ChatServiceBuilderTest {
     }
 
     @Test
+    void regulatedModeIsRefusedOnAStoreThatDoesNotSupportItNamingTheStore() {
+        ChatServiceBuilder builder = ChatService.builder().store(unusedStore)
+                .compliance(CompliancePolicy.regulated(Duration.ofDays(6 * 365)));
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("regulated mode")
+                .hasMessageContaining(unusedStore.getClass().getName());
+        // the standard policy (edits and redactions without the record) builds on the same store
+        assertThat(ChatService.builder().store(unusedStore).compliance(CompliancePolicy.standard()).build())
+                .isNotNull();
+    }
+
+    @Test
+    void aStoreThatSupportsRegulatedModeGetsIt() {
+        ChatStore capable = new ChatStore() {
+            @Override
+            public <T> T inTransaction(java.util.function.Function<dev.txchat.core.spi.ChatStoreTransaction, T> work) {
+                throw new AssertionError("the store must not be touched");
+            }
+
+            @Override
+            public boolean supportsRegulatedMode() {
+                return true;
+            }
+        };
+        assertThat(ChatService.builder().store(capable)
+                .compliance(CompliancePolicy.regulated(Duration.ofDays(1)).withMaximumRetention(Duration.ofDays(2)))
+                .build()).isNotNull();
+    }
+
+    @Test
+    void aMaximumRetentionShorterThanTheMinimumIsRejected() {
+        CompliancePolicy policy = CompliancePolicy.regulated(Duration.ofDays(10));
+        assertThatThrownBy(() -> policy.withMaximumRetention(Duration.ofDays(9)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minimum retention");
+        assertThatThrownBy(() -> CompliancePolicy.standard().withMaximumRetention(Duration.ofDays(9)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(CompliancePolicy.standard().editWindow()).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
     void negativeListenerTimeoutIsRejected() {
         assertThatThrownBy(() -> ChatService.builder().listenerTimeout(Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -194,6 +194,54 @@ public final class MeteredChatService implements ChatService {
     }
 
     @Override
+    public ParticipantMessage editMessage(Actor actor, ConversationId id, dev.txchat.core.MessageId messageId,
+                                          String body) {
+        return timed("editMessage", () -> delegate.editMessage(actor, id, messageId, body));
+    }
+
+    @Override
+    public ParticipantMessage redactMessage(Actor actor, ConversationId id, dev.txchat.core.MessageId messageId,
+                                            String reason) {
+        return timed("redactMessage", () -> delegate.redactMessage(actor, id, messageId, reason));
+    }
+
+    @Override
+    public java.util.List<dev.txchat.core.MessageVersion> messageHistory(Actor actor, ConversationId id,
+                                                                        dev.txchat.core.MessageId messageId) {
+        return timed("messageHistory", () -> delegate.messageHistory(actor, id, messageId));
+    }
+
+    @Override
+    public dev.txchat.core.AuditVerification verifyAudit(Actor actor, ConversationId id) {
+        return timed("verifyAudit", () -> delegate.verifyAudit(actor, id));
+    }
+
+    @Override
+    public void placeLegalHold(Actor actor, ConversationId id, String reason) {
+        timedRun("placeLegalHold", () -> delegate.placeLegalHold(actor, id, reason));
+    }
+
+    @Override
+    public void releaseLegalHold(Actor actor, ConversationId id, String reason) {
+        timedRun("releaseLegalHold", () -> delegate.releaseLegalHold(actor, id, reason));
+    }
+
+    @Override
+    public dev.txchat.core.PurgeResult purgeExpired(Actor actor) {
+        return timed("purgeExpired", () -> delegate.purgeExpired(actor));
+    }
+
+    @Override
+    public void exportConversation(Actor actor, ConversationId id, java.io.OutputStream out) {
+        timedRun("exportConversation", () -> delegate.exportConversation(actor, id, out));
+    }
+
+    @Override
+    public void restrictProcessing(Actor actor, String userId) {
+        timedRun("restrictProcessing", () -> delegate.restrictProcessing(actor, userId));
+    }
+
+    @Override
     public TransactionTicket ticket(Actor actor, String transactionId) {
         return timed("ticket", () -> delegate.ticket(actor, transactionId));
     }

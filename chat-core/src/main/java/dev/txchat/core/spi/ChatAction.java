@@ -18,7 +18,17 @@ public enum ChatAction {
     /** {@code deleteConversation}. */
     DELETE_CONVERSATION(ChatPermissions.CONVERSATION_DELETION_EXECUTOR),
     /** {@code addParticipant}, {@code removeParticipant}. */
-    MANAGE_PARTICIPANTS(ChatPermissions.CONVERSATION_PARTICIPANT_MANAGER);
+    MANAGE_PARTICIPANTS(ChatPermissions.CONVERSATION_PARTICIPANT_MANAGER),
+    /** {@code editMessage}: only ever of the actor's own message. */
+    EDIT_MESSAGE(ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR),
+    /** {@code redactMessage} by a business user, of its own message. */
+    REDACT_OWN_MESSAGE(ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR),
+    /** {@code redactMessage} by staff, of any message (their own included). */
+    REDACT_ANY_MESSAGE(ChatPermissions.CONVERSATION_DELETION_EXECUTOR),
+    /** {@code messageHistory}, {@code verifyAudit}, {@code exportConversation}: staff only. */
+    AUDIT(ChatPermissions.CONVERSATION_AUDITOR),
+    /** {@code placeLegalHold}, {@code releaseLegalHold}, {@code purgeExpired}, {@code restrictProcessing}: staff only. */
+    MANAGE_RETENTION(ChatPermissions.CONVERSATION_RETENTION_MANAGER);
 
     private final String requiredPermission;
 
@@ -33,6 +43,7 @@ public enum ChatAction {
 
     /** Whether business actors may ever perform this action (inside their own conversations). */
     public boolean openToBusiness() {
-        return this == VIEW || this == POST_MESSAGE || this == MARK_READ;
+        return this == VIEW || this == POST_MESSAGE || this == MARK_READ || this == EDIT_MESSAGE
+                || this == REDACT_OWN_MESSAGE;
     }
 }

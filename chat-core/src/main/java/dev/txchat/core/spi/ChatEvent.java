@@ -3,6 +3,7 @@ package dev.txchat.core.spi;
 import dev.txchat.core.Actor;
 import dev.txchat.core.Conversation;
 import dev.txchat.core.ConversationId;
+import dev.txchat.core.MessageId;
 import dev.txchat.core.Participant;
 import dev.txchat.core.ParticipantMessage;
 import dev.txchat.core.ParticipantType;
@@ -48,6 +49,18 @@ public sealed interface ChatEvent {
 
     /** A participant was removed. */
     record ParticipantRemoved(ConversationId conversationId, Participant participant, Actor actor)
+            implements ChatEvent {
+    }
+
+    /** Its author edited a message; {@code message} is the message as it now reads, with {@code editedAt}. */
+    record MessageEdited(ConversationId conversationId, ParticipantMessage message, Actor actor) implements ChatEvent {
+    }
+
+    /**
+     * A message was redacted: participants now see a tombstone. The event carries no text,
+     * neither old nor new.
+     */
+    record MessageRedacted(ConversationId conversationId, MessageId messageId, Instant redactedAt, Actor actor)
             implements ChatEvent {
     }
 }

@@ -15,6 +15,10 @@ public final class ChatPermissions {
     public static final String CONVERSATION_DELETION_EXECUTOR = "CONVERSATION_DELETION_EXECUTOR";
     /** Add and remove participants. */
     public static final String CONVERSATION_PARTICIPANT_MANAGER = "CONVERSATION_PARTICIPANT_MANAGER";
+    /** Read a message's every version, verify a conversation's audit chain, export a conversation (regulated mode). */
+    public static final String CONVERSATION_AUDITOR = "CONVERSATION_AUDITOR";
+    /** Place and release legal holds, purge expired records, restrict a user's processing (regulated mode). */
+    public static final String CONVERSATION_RETENTION_MANAGER = "CONVERSATION_RETENTION_MANAGER";
 
     private ChatPermissions() {
     }

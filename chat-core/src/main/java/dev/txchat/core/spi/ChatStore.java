@@ -6,7 +6,8 @@ import java.util.function.Function;
  * The persistence port. {@code JdbiChatStore} (module {@code chat-jdbi}) and
  * {@code InMemoryChatStore} (module {@code chat-testkit}) implement it; every
  * implementation must pass the testkit's {@code ChatStoreContract} and
- * {@code ChatServiceContract}.
+ * {@code ChatServiceContract}, and one that {@link #supportsRegulatedMode() supports regulated
+ * mode} also its {@code RegulatedModeContract}.
  *
  * <p>A store is small and dumb but atomic. It decides no policy: access rules, validation
  * and content rules live in the core. What it does guarantee, under any concurrency, is
@@ -54,5 +55,17 @@ public interface ChatStore {
     default AutoCloseable onFeedAppended(Runnable wakeUp) {
         return () -> {
         };
+    }
+
+    /**
+     * Whether this store implements every operation of the "regulated mode" section of
+     * {@link ChatStoreTransaction} (message edits, redactions and versions, the audit chain,
+     * legal holds, purges and processing restrictions). {@link dev.txchat.core.ChatServiceBuilder}
+     * refuses a regulated {@link dev.txchat.core.CompliancePolicy} on a store that answers
+     * false, and editing or redacting then fails with {@link UnsupportedOperationException}.
+     * The default is false.
+     */
+    default boolean supportsRegulatedMode() {
+        return false;
     }
 }

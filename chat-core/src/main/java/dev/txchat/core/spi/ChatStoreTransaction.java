@@ -2,6 +2,8 @@ package dev.txchat.core.spi;
 
 import dev.txchat.core.ConversationId;
 import dev.txchat.core.Message;
+import dev.txchat.core.MessageId;
+import dev.txchat.core.MessageVersion;
 import dev.txchat.core.Participant;
 import dev.txchat.core.ParticipantId;
 import dev.txchat.core.ParticipantRef;
@@ -9,9 +11,11 @@ import dev.txchat.core.ParticipantType;
 import dev.txchat.core.TicketId;
 import dev.txchat.core.TransactionTicket;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The operations available inside one {@link ChatStore#inTransaction unit of work}. Used
@@ -232,4 +236,216 @@ public interface ChatStoreTransaction {
      * @return how many were removed
      */
     int pruneFeed(Instant committedBefore, int max);
+
+    // ---- regulated mode: edits, redactions, audit chain, holds, retention, restriction --------
+    //
+    // A store that implements these answers true to ChatStore.supportsRegulatedMode(). The
+    // defaults throw UnsupportedOperationException naming the store. The core calls them only
+    // inside a unit of work that holds the conversation's lock (lockConversation or
+    // lockConversationWithCompliance), except the reads marked "no lock needed". Each must
+    // cost a bounded number of statements whatever the conversation's size; none may load a
+    // conversation's messages to do its work.
+    //
+    // Every Message a store returns, from any method (listMessages, lastMessage, an existing
+    // message from appendMessage, findMessage), carries its editedAt and redactedAt, and a
+    // redacted message's body is the empty string.
+
+    /**
+     * As {@link #lockConversation}, and also fills {@link StoredConversation#compliance()}: the
+     * sequence and hash of the conversation's newest audit entry and its active legal hold,
+     * as of the lock. The core calls it instead of {@code lockConversation} for every mutation
+     * in regulated mode, so a SQL store should read all of it in the one locking statement
+     * (for example a subquery on the audit table's primary key, or columns on the conversation
+     * row): {@code postMessage} in regulated mode may cost only one statement more than
+     * without (the {@link #appendAudit} insert). The default locks, then calls
+     * {@link #complianceState}.
+     */
+    default Optional<StoredConversation> lockConversationWithCompliance(ConversationId id) {
+        Optional<StoredConversation> locked = lockConversation(id);
+        return locked.isEmpty() ? locked : Optional.of(locked.get().withCompliance(complianceState(id)));
+    }
+
+    /**
+     * The conversation's audit head and legal hold ({@link ComplianceState#NONE} if it has
+     * neither, or does not exist). No lock needed; under a lock it is exact. One statement.
+     */
+    default ComplianceState complianceState(ConversationId id) {
+        throw unsupported("complianceState");
+    }
+
+    /**
+     * Appends entries to audit chains, in this unit of work (they exist only if it commits).
+     * The core has computed every field; the store inserts them as given, in one multi-row
+     * statement where it can. The caller holds the lock of every entry's conversation and
+     * gives, per conversation, consecutive sequences following that conversation's head. A
+     * duplicate (conversation, sequence) must fail (a primary key), with any exception: it
+     * means two writers raced past the lock, and the unit of work is then rolled back.
+     *
+     * @param entries the entries in chain order; an empty list does nothing
+     */
+    default void appendAudit(List<AuditRecord> entries) {
+        throw unsupported("appendAudit");
+    }
+
+    /**
+     * Up to {@code limit} audit entries of the conversation with a sequence above
+     * {@code afterSequence}, ascending by sequence; a keyset page on the primary key, so
+     * O(limit) whatever the chain's length. No lock needed.
+     */
+    default List<AuditRecord> readAudit(ConversationId conversationId, long afterSequence, int limit) {
+        throw unsupported("readAudit");
+    }
+
+    /**
+     * The audit entries of the conversation whose {@link AuditRecord#messageId()} is one of
+     * {@code messageIds} (at most 1000), ascending by sequence. One statement (an index on
+     * conversation and message id). Used to compare a page of messages with the chain. No
+     * lock needed.
+     */
+    default List<AuditRecord> auditOfMessages(ConversationId conversationId, Collection<MessageId> messageIds) {
+        throw unsupported("auditOfMessages");
+    }
+
+    /** The message with its current body and state, or empty if it does not exist in that conversation. No lock needed. */
+    default Optional<Message> findMessage(ConversationId conversationId, MessageId messageId) {
+        throw unsupported("findMessage");
+    }
+
+    /**
+     * Replaces a message's body. First stores its current body as a superseded version:
+     * number = the message's stored versions + 1, {@code writtenAt} = the message's
+     * {@code editedAt} if set, else its {@code createdAt}, {@code supersededAt} =
+     * {@code editedAt}. Then sets the message's body to {@code body} and its {@code editedAt}.
+     * Counters, sequence, read state and {@code lastActivityAt} are unchanged.
+     *
+     * @param body     the new body, already through the content policy
+     * @param editedAt the time of the edit
+     * @return the message as updated, or empty (nothing changed) if there is no such message
+     */
+    default Optional<Message> editMessage(ConversationId conversationId, MessageId messageId, String body,
+                                          Instant editedAt) {
+        throw unsupported("editMessage");
+    }
+
+    /**
+     * Makes a message a tombstone: its body becomes the empty string and its
+     * {@code redactedAt} is set; counters, sequence and read state are unchanged.
+     * With {@code keepContent} (regulated mode) the current body is first stored as a
+     * superseded version exactly as {@link #editMessage} does, so every text stays on record.
+     * Without it, the text is erased from storage: the message's body and every stored version
+     * of it are removed (a version row may stay with a null body, or go).
+     *
+     * @return the message as updated, or empty (nothing changed) if there is no such message
+     */
+    default Optional<Message> redactMessage(ConversationId conversationId, MessageId messageId, Instant redactedAt,
+                                            boolean keepContent) {
+        throw unsupported("redactMessage");
+    }
+
+    /**
+     * The stored (superseded) versions of the given messages of the conversation (at most
+     * 1000 ids), ordered by message sequence then version number; the current body is on the
+     * message, not here, so a message never edited nor redacted has none. Each has
+     * {@code current == false}. One statement. No lock needed.
+     */
+    default List<MessageVersion> messageVersions(ConversationId conversationId, Collection<MessageId> messageIds) {
+        throw unsupported("messageVersions");
+    }
+
+    /**
+     * Places a legal hold on the conversation unless one is active.
+     *
+     * @return true if placed, false if a hold was already active (nothing changed)
+     */
+    default boolean placeLegalHold(ConversationId conversationId, LegalHold hold) {
+        throw unsupported("placeLegalHold");
+    }
+
+    /**
+     * Removes the conversation's active legal hold.
+     *
+     * @return the hold removed, or empty if there was none
+     */
+    default Optional<LegalHold> releaseLegalHold(ConversationId conversationId) {
+        throw unsupported("releaseLegalHold");
+    }
+
+    /**
+     * Up to {@code limit} ids of conversations created before {@code createdBefore} that have
+     * no active legal hold, with an id above {@code after} (null: from the start), ascending
+     * by id in the store's own order of ids (the one its "above {@code after}" comparison
+     * uses; the core only passes back the last id it got, as a keyset). These are the
+     * candidates of a purge. No lock needed (the core locks each one before purging it and
+     * re-checks the hold).
+     */
+    default List<ConversationId> purgeCandidates(Instant createdBefore, ConversationId after, int limit) {
+        throw unsupported("purgeCandidates");
+    }
+
+    /**
+     * Removes up to {@code max} of the conversation's oldest messages created before
+     * {@code createdBefore}, with all their versions, lowering the conversation's unread
+     * counters by the unread ones among them. Message count, sequences of the others and
+     * {@code lastActivityAt} stay. Called under the conversation's lock.
+     */
+    default PurgedMessages purgeMessages(ConversationId conversationId, Instant createdBefore, int max) {
+        throw unsupported("purgeMessages");
+    }
+
+    /**
+     * Removes the conversation's audit entries with a sequence up to {@code throughSequence}.
+     * Called under the conversation's lock, in the unit of work that then appends the purge's
+     * checkpoint entry.
+     *
+     * @return how many it removed
+     */
+    default int purgeAudit(ConversationId conversationId, long throughSequence) {
+        throw unsupported("purgeAudit");
+    }
+
+    /**
+     * Records that {@code userId}'s processing is restricted from {@code since}.
+     *
+     * @return false if a restriction was already recorded (nothing changed)
+     */
+    default boolean restrictProcessing(String userId, Instant since) {
+        throw unsupported("restrictProcessing");
+    }
+
+    /**
+     * Which of {@code userIds} (at most 1000) are restricted. One statement; the core calls
+     * it once per page of messages in regulated mode only. No lock needed.
+     */
+    default Set<String> restrictedAmong(Collection<String> userIds) {
+        throw unsupported("restrictedAmong");
+    }
+
+    /**
+     * Up to {@code limit} restrictions recorded before {@code sinceBefore} and not yet
+     * pseudonymised, with a user id above {@code afterUserId} (null: from the start), ascending
+     * by user id.
+     */
+    default List<ProcessingRestriction> restrictionsToPseudonymise(Instant sinceBefore, String afterUserId,
+                                                                   int limit) {
+        throw unsupported("restrictionsToPseudonymise");
+    }
+
+    /**
+     * Replaces {@code userId} with {@code pseudonym} in up to {@code maxRows} rows: message
+     * authors ({@code authorUserId}) and participants' user ids. Audit entries are never
+     * changed (the chain would break); the restriction row keeps the user id, so later calls
+     * and {@code restrictedAmong} still know it.
+     *
+     * @return how many rows it changed; fewer than {@code maxRows} means none are left, and the
+     *         store has then set the restriction's {@code pseudonymisedAt} to {@code at}
+     */
+    default int pseudonymise(String userId, String pseudonym, int maxRows, Instant at) {
+        throw unsupported("pseudonymise");
+    }
+
+    /** The exception the regulated-mode defaults throw, naming the store. */
+    private UnsupportedOperationException unsupported(String operation) {
+        return new UnsupportedOperationException(getClass().getName() + " does not support regulated mode ("
+                + operation + "); ChatStore.supportsRegulatedMode() is false for it");
+    }
 }
