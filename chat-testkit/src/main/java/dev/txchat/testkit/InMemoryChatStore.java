@@ -210,6 +210,9 @@ public final class InMemoryChatStore implements ChatStore {
         int firstLive;
         final Map<MessageId, List<MessageVersion>> versions = new HashMap<>();
         final NavigableMap<Long, AuditRecord> audit = new TreeMap<>();
+        // the newest entry appended, kept apart from the entries as a SQL store keeps it on the row
+        long auditHeadSequence;
+        String auditHeadHash = ComplianceState.GENESIS_HASH;
         LegalHold hold;
 
         ConversationRow(Conversation conversation, String liveKey) {
@@ -238,9 +241,7 @@ public final class InMemoryChatStore implements ChatStore {
         }
 
         ComplianceState compliance() {
-            return audit.isEmpty()
-                    ? new ComplianceState(0, ComplianceState.GENESIS_HASH, hold)
-                    : new ComplianceState(audit.lastKey(), audit.lastEntry().getValue().hash(), hold);
+            return new ComplianceState(auditHeadSequence, auditHeadHash, hold);
         }
     }
 
@@ -759,7 +760,17 @@ public final class InMemoryChatStore implements ChatStore {
                             + entry.conversationId());
                 }
                 row.audit.put(entry.sequence(), entry);
-                undo.push(() -> row.audit.remove(entry.sequence()));
+                long headSequence = row.auditHeadSequence;
+                String headHash = row.auditHeadHash;
+                if (entry.sequence() > headSequence) {
+                    row.auditHeadSequence = entry.sequence();
+                    row.auditHeadHash = entry.hash();
+                }
+                undo.push(() -> {
+                    row.audit.remove(entry.sequence());
+                    row.auditHeadSequence = headSequence;
+                    row.auditHeadHash = headHash;
+                });
             }
         }
 

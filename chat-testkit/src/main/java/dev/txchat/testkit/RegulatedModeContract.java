@@ -420,6 +420,25 @@ public abstract class RegulatedModeContract {
         assertThat(verification.problem()).contains("missing");
     }
 
+    /** No gap is left when the newest entries go: the head recorded with the conversation names them. */
+    @Test
+    void theNewestAuditEntriesDeletedAreNamed() {
+        World w = new World(regulated);
+        regulated.postMessage(w.insider, w.id, NewMessage.of("one"));
+        regulated.markRead(admin, w.id, ParticipantType.BUSINESS);
+        long newest = regulated.verifyAudit(admin, w.id).entriesChecked();
+        assertThat(newest).isGreaterThanOrEqualTo(3);
+
+        deleteAuditEntry(w.id, newest);
+        AuditVerification one = regulated.verifyAudit(admin, w.id);
+        assertThat(one.valid()).isFalse();
+        assertThat(one.firstBadSequence()).isEqualTo(newest);
+        assertThat(one.problem()).contains("missing");
+
+        deleteAuditEntry(w.id, newest - 1);
+        assertThat(regulated.verifyAudit(admin, w.id).firstBadSequence()).isEqualTo(newest - 1);
+    }
+
     @Test
     void theFirstEntryDeletedIsCaughtToo() {
         World w = new World(regulated);

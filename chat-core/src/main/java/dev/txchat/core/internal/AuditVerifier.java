@@ -43,6 +43,10 @@ final class AuditVerifier {
     private boolean startVouchedFor;
     /** When the chain's first remaining entry was written; messages older than it predate the chain. */
     private Instant coveredFrom;
+    /** The newest entry the conversation records (0: none); the chain must reach it, with its hash. */
+    private long headSequence;
+    private String headHash;
+    private long lastSequence;
 
     AuditVerifier(ConversationId conversationId) {
         this.conversationId = conversationId;
@@ -53,9 +57,24 @@ final class AuditVerifier {
         coveredFrom = first == null ? null : first.at();
     }
 
+    /**
+     * The head the store recorded with the conversation when its last entry was appended, read
+     * before the chain. Entries removed from the end of the chain leave no gap to find; the
+     * recorded head names them. Entries appended after this read are verified like the others.
+     */
+    void recordedHead(ComplianceState head) {
+        headSequence = head.auditSequence();
+        headHash = head.auditHash();
+    }
+
     /** The next entry of the chain, in sequence order. */
     void entry(AuditRecord r) {
         entries++;
+        lastSequence = r.sequence();
+        if (r.sequence() == headSequence && !r.hash().equals(headHash)) {
+            fail(r.sequence(), "entry " + r.sequence() + " is not the entry the conversation records as its newest"
+                    + " (its hash differs from the recorded head)");
+        }
         if (firstSequence < 0) {
             firstSequence = r.sequence();
             firstPreviousHash = r.previousHash();
@@ -100,6 +119,10 @@ final class AuditVerifier {
         if (firstSequence > 1 && !startVouchedFor) {
             fail(firstSequence, "the chain starts at entry " + firstSequence
                     + " and no purge checkpoint vouches for the entries before it");
+        }
+        if (lastSequence < headSequence) {
+            fail(lastSequence + 1, "entry " + (lastSequence + 1) + " is missing: the chain ends at entry " + lastSequence
+                    + " but the conversation records entry " + headSequence + " as its newest");
         }
     }
 

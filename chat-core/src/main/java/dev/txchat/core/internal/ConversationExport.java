@@ -81,6 +81,7 @@ final class ConversationExport {
         });
         AuditVerifier verifier = new AuditVerifier(id);
         verifier.chainStartsWith(head.firstEntry());
+        verifier.recordedHead(head.compliance());
         try {
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
             w.write("{\"format\":");

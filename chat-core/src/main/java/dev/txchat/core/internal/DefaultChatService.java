@@ -622,8 +622,11 @@ public final class DefaultChatService implements ChatService {
         Checks.notNull(id, "id");
         authorize(actor, ChatAction.AUDIT);
         requireRegulated("verifyAudit");
-        read(tx -> found(tx.findConversation(id), id));
         AuditVerifier verifier = new AuditVerifier(id);
+        verifier.recordedHead(read(tx -> {
+            found(tx.findConversation(id), id);
+            return tx.complianceState(id);
+        }));
         long after = 0;
         boolean first = true;
         while (true) {

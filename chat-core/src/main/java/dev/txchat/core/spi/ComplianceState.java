@@ -4,7 +4,10 @@ package dev.txchat.core.spi;
  * A conversation's regulated-mode state as of the read or lock that returned it: the head of
  * its audit chain and its legal hold. Immutable.
  *
- * @param auditSequence the highest audit entry sequence stored for the conversation (0 if none)
+ * @param auditSequence the sequence of the newest audit entry appended to the conversation (0 if none).
+ *                      A store records it with the conversation when it appends (it is not the
+ *                      highest sequence found among the stored entries): verification compares the
+ *                      chain's end with it, which is how removing the newest entries is detected
  * @param auditHash     that entry's hash ({@link #GENESIS_HASH} if none); after a purge removed every
  *                      entry, the hash of the last entry removed is not needed: the core always
  *                      leaves the purge's checkpoint entry, so the chain is never emptied
