@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param messagesChecked  how many messages (with all their stored versions) were compared with the chain
  * @param firstBadSequence the sequence of the first audit entry that does not match (for a message whose
  *                         text no longer matches: the entry that recorded that text; for a missing entry:
- *                         its sequence), or null when valid
+ *                         its sequence; 0 when a stored message or version is in no entry at all), or null
+ *                         when valid
  * @param problem          what did not match, in words, or null when valid
  */
 public record AuditVerification(ConversationId conversationId, boolean valid, long entriesChecked,

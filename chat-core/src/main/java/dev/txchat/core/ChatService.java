@@ -102,8 +102,9 @@ public interface ChatService extends AutoCloseable {
 
     /**
      * Turns a message into a tombstone participants see (empty body, {@link Message#redactedAt()}).
-     * Its author may redact it; staff with {@code CONVERSATION_DELETION_EXECUTOR} may redact
-     * any message. Outside regulated mode the text and its versions are erased from storage;
+     * A business user may redact its own messages; staff with
+     * {@code CONVERSATION_DELETION_EXECUTOR} may redact any message (their own need it too, so
+     * that a refusal never depends on what the conversation holds). Outside regulated mode the text and its versions are erased from storage;
      * in regulated mode they are kept for the record and only {@link #messageHistory} and
      * {@link #exportConversation} show them. Redacting a redacted message changes nothing.
      *

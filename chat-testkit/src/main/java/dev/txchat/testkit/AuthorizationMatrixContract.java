@@ -1,6 +1,7 @@
 package dev.txchat.testkit;
 
 import static dev.txchat.testkit.AuthorizationMatrixContract.Rule.ALLOW;
+import static dev.txchat.testkit.AuthorizationMatrixContract.Rule.AUTHOR;
 import static dev.txchat.testkit.AuthorizationMatrixContract.Rule.DENY;
 import static dev.txchat.testkit.AuthorizationMatrixContract.Rule.LISTED;
 import static dev.txchat.testkit.AuthorizationMatrixContract.Rule.OWN_TICKET;
@@ -10,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.txchat.core.AccessDeniedException;
 import dev.txchat.core.Actor;
 import dev.txchat.core.ChatService;
+import dev.txchat.core.CompliancePolicy;
+import dev.txchat.core.MessageId;
 import dev.txchat.core.ConflictException;
 import dev.txchat.core.Conversation;
 import dev.txchat.core.ConversationFilter;
@@ -91,7 +94,9 @@ public abstract class AuthorizationMatrixContract {
     private static final String WRITE = ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR;
     private static final String DELETE = ChatPermissions.CONVERSATION_DELETION_EXECUTOR;
     private static final String MANAGE = ChatPermissions.CONVERSATION_PARTICIPANT_MANAGER;
-    private static final String[] ALL_PERMISSIONS = {CREATE, VIEW, WRITE, DELETE, MANAGE};
+    private static final String AUDIT = ChatPermissions.CONVERSATION_AUDITOR;
+    private static final String RETAIN = ChatPermissions.CONVERSATION_RETENTION_MANAGER;
+    private static final String[] ALL_PERMISSIONS = {CREATE, VIEW, WRITE, DELETE, MANAGE, AUDIT, RETAIN};
 
     // generous, so that a slow machine never lets a call return before its events arrived
     private static final Duration LISTENER_TIMEOUT = Duration.ofSeconds(60);
@@ -110,12 +115,29 @@ public abstract class AuthorizationMatrixContract {
         POST_MESSAGE("postMessage"),
         LIST_MESSAGES("listMessages"),
         MARK_READ("markRead"),
-        TICKET("ticket");
+        TICKET("ticket"),
+        /** Of the caller's own message: the insider's reply, or one a staff caller posted just before. */
+        EDIT_MESSAGE("editMessage"),
+        /** Of the insider's reply. */
+        REDACT_MESSAGE("redactMessage"),
+        MESSAGE_HISTORY("messageHistory"),
+        VERIFY_AUDIT("verifyAudit"),
+        PLACE_LEGAL_HOLD("placeLegalHold"),
+        /** Of a hold placed just before. */
+        RELEASE_LEGAL_HOLD("releaseLegalHold"),
+        PURGE_EXPIRED("purgeExpired"),
+        EXPORT_CONVERSATION("exportConversation"),
+        RESTRICT_PROCESSING("restrictProcessing");
 
         final String method;
 
         Call(String method) {
             this.method = method;
+        }
+
+        /** Calls whose cases run only on a store that supports regulated mode (the service is then regulated). */
+        boolean needsRegulatedMode() {
+            return ordinal() >= EDIT_MESSAGE.ordinal();
         }
     }
 
@@ -126,8 +148,10 @@ public abstract class AuthorizationMatrixContract {
         STAFF_WRITE("staff with only " + WRITE, WRITE),
         STAFF_DELETE("staff with only " + DELETE, DELETE),
         STAFF_MANAGE("staff with only " + MANAGE, MANAGE),
+        STAFF_AUDIT("staff with only " + AUDIT, AUDIT),
+        STAFF_RETAIN("staff with only " + RETAIN, RETAIN),
         STAFF_NONE("staff with no permission"),
-        STAFF_ALL("staff with every permission", CREATE, VIEW, WRITE, DELETE, MANAGE),
+        STAFF_ALL("staff with every permission", CREATE, VIEW, WRITE, DELETE, MANAGE, AUDIT, RETAIN),
         /** The business party of the conversation: its user-level participant, or a user of its account. */
         INSIDER("business user inside the conversation"),
         /** Another user of the insider's organization. */
@@ -205,7 +229,16 @@ public abstract class AuthorizationMatrixContract {
             Map.entry(Call.POST_MESSAGE, WRITE),
             Map.entry(Call.LIST_MESSAGES, VIEW),
             Map.entry(Call.MARK_READ, WRITE),
-            Map.entry(Call.TICKET, VIEW)));
+            Map.entry(Call.TICKET, VIEW),
+            Map.entry(Call.EDIT_MESSAGE, WRITE),
+            Map.entry(Call.REDACT_MESSAGE, DELETE),
+            Map.entry(Call.MESSAGE_HISTORY, AUDIT),
+            Map.entry(Call.VERIFY_AUDIT, AUDIT),
+            Map.entry(Call.PLACE_LEGAL_HOLD, RETAIN),
+            Map.entry(Call.RELEASE_LEGAL_HOLD, RETAIN),
+            Map.entry(Call.PURGE_EXPIRED, RETAIN),
+            Map.entry(Call.EXPORT_CONVERSATION, AUDIT),
+            Map.entry(Call.RESTRICT_PROCESSING, RETAIN)));
 
     /** What a business actor gets, before visibility is applied. */
     enum Rule {
@@ -218,7 +251,12 @@ public abstract class AuthorizationMatrixContract {
         /** Allowed; the conversation is listed and counted only if visible to the actor. */
         LISTED,
         /** Allowed, showing only the actor's own conversations, if one is on the ticket; else NotFoundException. */
-        OWN_TICKET
+        OWN_TICKET,
+        /**
+         * On the insider's message: allowed for its author, AccessDeniedException for another business
+         * user who sees the conversation, NotFoundException for one who does not.
+         */
+        AUTHOR
     }
 
     /**
@@ -237,7 +275,16 @@ public abstract class AuthorizationMatrixContract {
             row(Call.POST_MESSAGE,           VISIBLE,    VISIBLE,    VISIBLE,    VISIBLE,    VISIBLE),
             row(Call.LIST_MESSAGES,          VISIBLE,    VISIBLE,    VISIBLE,    VISIBLE,    VISIBLE),
             row(Call.MARK_READ,              VISIBLE,    VISIBLE,    VISIBLE,    VISIBLE,    VISIBLE),
-            row(Call.TICKET,                 OWN_TICKET, OWN_TICKET, OWN_TICKET, OWN_TICKET, OWN_TICKET)));
+            row(Call.TICKET,                 OWN_TICKET, OWN_TICKET, OWN_TICKET, OWN_TICKET, OWN_TICKET),
+            row(Call.EDIT_MESSAGE,           AUTHOR,     AUTHOR,     AUTHOR,     AUTHOR,     AUTHOR),
+            row(Call.REDACT_MESSAGE,         AUTHOR,     AUTHOR,     AUTHOR,     AUTHOR,     AUTHOR),
+            row(Call.MESSAGE_HISTORY,        DENY,       DENY,       DENY,       DENY,       DENY),
+            row(Call.VERIFY_AUDIT,           DENY,       DENY,       DENY,       DENY,       DENY),
+            row(Call.PLACE_LEGAL_HOLD,       DENY,       DENY,       DENY,       DENY,       DENY),
+            row(Call.RELEASE_LEGAL_HOLD,     DENY,       DENY,       DENY,       DENY,       DENY),
+            row(Call.PURGE_EXPIRED,          DENY,       DENY,       DENY,       DENY,       DENY),
+            row(Call.EXPORT_CONVERSATION,    DENY,       DENY,       DENY,       DENY,       DENY),
+            row(Call.RESTRICT_PROCESSING,    DENY,       DENY,       DENY,       DENY,       DENY)));
 
     private static final List<ActorKind> BUSINESS_COLUMNS = List.of(
             ActorKind.INSIDER, ActorKind.COLLEAGUE, ActorKind.OUTSIDER, ActorKind.SELLER, ActorKind.NAMESAKE);
@@ -281,6 +328,7 @@ public abstract class AuthorizationMatrixContract {
             case VISIBLE -> visible ? Outcome.ALLOWED : Outcome.NOT_FOUND;
             case LISTED -> visible ? Outcome.ALLOWED : Outcome.NOT_LISTED;
             case OWN_TICKET -> visible && setup == Setup.TRANSACTION ? Outcome.ALLOWED : Outcome.NOT_FOUND;
+            case AUTHOR -> !visible ? Outcome.NOT_FOUND : actor == ActorKind.INSIDER ? Outcome.ALLOWED : Outcome.DENIED;
         };
     }
 
@@ -308,6 +356,10 @@ public abstract class AuthorizationMatrixContract {
                 .transactionDirectory(directory)
                 .listener(events::add)
                 .listenerTimeout(LISTENER_TIMEOUT)
+                // regulated where the store can be, so every case also runs with its audit chain
+                .compliance(store.supportsRegulatedMode()
+                        ? CompliancePolicy.regulated(Duration.ofDays(1)).withMaximumRetention(Duration.ofDays(2))
+                        : CompliancePolicy.standard())
                 .build();
         admin = Actor.service(uid("admin"), ALL_PERMISSIONS);
     }
@@ -347,8 +399,11 @@ public abstract class AuthorizationMatrixContract {
                     yield accountThread;
                 }
             };
-            chat.postMessage(insider, subject.id(), NewMessage.of("a private reply from the insider"));
+            insiderReply = chat.postMessage(insider, subject.id(), NewMessage.of("a private reply from the insider"))
+                    .id();
         }
+
+        final MessageId insiderReply;
 
         ParticipantRef insiderRef() {
             return ParticipantRef.businessUser(insider.userId(), orgA);
@@ -398,16 +453,21 @@ public abstract class AuthorizationMatrixContract {
 
     /** What a call targets: the world's real conversation, transaction, organization, or a nonexistent one. */
     private record Target(ConversationId conversation, String transactionId, String organizationId,
-                          ParticipantRef businessParty) {
+                          ParticipantRef businessParty, MessageId message) {
     }
 
     private static Target real(World w) {
-        return new Target(w.subject.id(), w.tx, w.orgA, w.businessParty());
+        return new Target(w.subject.id(), w.tx, w.orgA, w.businessParty(), w.insiderReply);
+    }
+
+    /** For an edit by staff, the real target is the caller's own message, posted before the case. */
+    private static Target real(World w, MessageId message) {
+        return new Target(w.subject.id(), w.tx, w.orgA, w.businessParty(), message);
     }
 
     private static Target phantom() {
         return new Target(ConversationId.random(), uid("tx"), uid("org"),
-                ParticipantRef.businessUser(uid("nobody"), uid("org")));
+                ParticipantRef.businessUser(uid("nobody"), uid("org")), MessageId.random());
     }
 
     // =====================================================================================
@@ -418,6 +478,9 @@ public abstract class AuthorizationMatrixContract {
     Stream<DynamicTest> everyCallByEveryActorOnEveryKindOfConversation() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Call call : Call.values()) {
+            if (call.needsRegulatedMode() && !store.supportsRegulatedMode()) {
+                continue;
+            }
             for (ActorKind actor : ActorKind.values()) {
                 for (Setup setup : Setup.values()) {
                     Outcome outcome = expected(call, actor, setup);
@@ -437,10 +500,6 @@ public abstract class AuthorizationMatrixContract {
     }
 
     private static final Set<String> LIFECYCLE = Set.of("close", "feed");
-    /** The regulated-mode calls, whose rows come with their rules (issue 13, phase 1 step 3). */
-    private static final Set<String> NOT_YET_IN_MATRIX = Set.of("editMessage", "redactMessage", "messageHistory",
-            "verifyAudit", "placeLegalHold", "releaseLegalHold", "purgeExpired", "exportConversation",
-            "restrictProcessing");
 
     @Test
     void theMatrixCoversEveryChatServiceCall() {
@@ -448,7 +507,6 @@ public abstract class AuthorizationMatrixContract {
                 .filter(m -> !Modifier.isStatic(m.getModifiers()))
                 // lifecycle and the change feed, not calls on a conversation
                 .filter(m -> !LIFECYCLE.contains(m.getName()))
-                .filter(m -> !NOT_YET_IN_MATRIX.contains(m.getName()))
                 .map(Method::getName)
                 .collect(Collectors.toSet());
 
@@ -471,9 +529,19 @@ public abstract class AuthorizationMatrixContract {
     private void runCase(Call call, ActorKind kind, Setup setup, Outcome outcome) {
         World world = new World(setup);
         Actor actor = world.actor(kind);
+        Target target = real(world);
+        if (call == Call.EDIT_MESSAGE && kind.isStaff()) {
+            // the caller's own message, written with the permission the caller may lack
+            Actor writer = Actor.service(actor.userId(), WRITE);
+            target = real(world, chat.postMessage(writer, world.subject.id(), NewMessage.of("staff wrote this")).id());
+        }
+        if (call == Call.RELEASE_LEGAL_HOLD) {
+            chat.placeLegalHold(admin, world.subject.id(), "a hold to release");
+        }
+        Target realTarget = target;
         Snapshot before = snapshot(world);
 
-        Attempt attempt = attempt(() -> invoke(call, actor, world, real(world)));
+        Attempt attempt = attempt(() -> invoke(call, actor, world, realTarget));
 
         switch (outcome) {
             case ALLOWED, NOT_LISTED -> {
@@ -488,7 +556,10 @@ public abstract class AuthorizationMatrixContract {
             case CONFLICT -> assertFailed(attempt, ConflictException.class, world, before);
         }
 
-        if (outcome == Outcome.DENIED || outcome == Outcome.NOT_FOUND) {
+        // a business user refused another's message in a conversation it sees already knows that it exists
+        boolean refusedInsideAVisibleConversation = outcome == Outcome.DENIED && !kind.isStaff()
+                && BUSINESS_RULES.get(call).get(BUSINESS_COLUMNS.indexOf(kind)) == AUTHOR;
+        if ((outcome == Outcome.DENIED || outcome == Outcome.NOT_FOUND) && !refusedInsideAVisibleConversation) {
             // existence is not inferable: the same refusal, word for word, as for a target that does not exist
             Target phantom = phantom();
             Attempt onNothing = attempt(() -> invoke(call, actor, world, phantom));
@@ -496,7 +567,7 @@ public abstract class AuthorizationMatrixContract {
                     .isExactlyInstanceOf(attempt.failure.getClass());
             assertThat(normalized(onNothing.failure.getMessage(), phantom))
                     .as("the refusal's message must not reveal that the target exists")
-                    .isEqualTo(normalized(attempt.failure.getMessage(), real(world)));
+                    .isEqualTo(normalized(attempt.failure.getMessage(), realTarget));
         }
         if (!kind.isStaff()) {
             assertNothingLeaksTo(kind, actor, world);
@@ -529,6 +600,28 @@ public abstract class AuthorizationMatrixContract {
             case MARK_READ -> chat.markRead(actor, t.conversation(),
                     actor.isService() ? ParticipantType.BUSINESS : ParticipantType.SERVICE);
             case TICKET -> chat.ticket(actor, t.transactionId());
+            case EDIT_MESSAGE -> chat.editMessage(actor, t.conversation(), t.message(), "edited by the caller");
+            case REDACT_MESSAGE -> chat.redactMessage(actor, t.conversation(), t.message(), "redacted by the caller");
+            case MESSAGE_HISTORY -> chat.messageHistory(actor, t.conversation(), t.message());
+            case VERIFY_AUDIT -> chat.verifyAudit(actor, t.conversation());
+            case PLACE_LEGAL_HOLD -> {
+                chat.placeLegalHold(actor, t.conversation(), "held by the caller");
+                yield null;
+            }
+            case RELEASE_LEGAL_HOLD -> {
+                chat.releaseLegalHold(actor, t.conversation(), "released by the caller");
+                yield null;
+            }
+            case PURGE_EXPIRED -> chat.purgeExpired(actor);
+            case EXPORT_CONVERSATION -> {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                chat.exportConversation(actor, t.conversation(), out);
+                yield out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            case RESTRICT_PROCESSING -> {
+                chat.restrictProcessing(actor, "restricted-" + t.organizationId());
+                yield null;
+            }
         };
     }
 
@@ -629,6 +722,36 @@ public abstract class AuthorizationMatrixContract {
                     assertThat(onTicket).containsExactly(id);
                 }
             }
+            case EDIT_MESSAGE -> {
+                ParticipantMessage edited = (ParticipantMessage) result;
+                assertThat(edited.body()).isEqualTo("edited by the caller");
+                assertThat(edited.editedAt()).isNotNull();
+                assertThat(chat.messageHistory(admin, id, edited.id())).hasSize(2);
+            }
+            case REDACT_MESSAGE -> {
+                assertThat(((ParticipantMessage) result).isRedacted()).isTrue();
+                assertThat(chat.listMessages(admin, id, WHOLE_PAGE).nodes()).filteredOn(m -> m.id().equals(w.insiderReply))
+                        .singleElement().satisfies(m -> assertThat(m.body()).isEmpty());
+            }
+            case MESSAGE_HISTORY -> {
+                @SuppressWarnings("unchecked")
+                List<dev.txchat.core.MessageVersion> history = (List<dev.txchat.core.MessageVersion>) result;
+                assertThat(history).singleElement()
+                        .satisfies(v -> assertThat(v.body()).isEqualTo("a private reply from the insider"));
+            }
+            case VERIFY_AUDIT -> assertThat(((dev.txchat.core.AuditVerification) result).valid()).isTrue();
+            case PLACE_LEGAL_HOLD -> assertThat(attempt(() -> {
+                chat.placeLegalHold(admin, id, "a second hold");
+                return null;
+            }).failure).as("already on hold").isInstanceOf(ConflictException.class);
+            case RELEASE_LEGAL_HOLD -> assertThat(attempt(() -> {
+                chat.releaseLegalHold(admin, id, "again");
+                return null;
+            }).failure).as("no longer on hold").isInstanceOf(ConflictException.class);
+            case PURGE_EXPIRED -> assertThat(((dev.txchat.core.PurgeResult) result).messagesPurged()).isZero();
+            case EXPORT_CONVERSATION -> assertThat((String) result).contains(id.toString())
+                    .contains("a private reply from the insider").contains("\"valid\":true");
+            case RESTRICT_PROCESSING -> assertThat(result).isNull();
         }
     }
 

@@ -4,13 +4,20 @@ import dev.txchat.core.Conversation;
 import dev.txchat.core.ConversationId;
 import dev.txchat.core.ConversationStatus;
 import dev.txchat.core.Message;
+import dev.txchat.core.MessageId;
+import dev.txchat.core.MessageVersion;
 import dev.txchat.core.Participant;
 import dev.txchat.core.ParticipantId;
 import dev.txchat.core.ParticipantRef;
 import dev.txchat.core.ParticipantType;
 import dev.txchat.core.TicketId;
 import dev.txchat.core.TransactionTicket;
+import dev.txchat.core.spi.AuditRecord;
 import dev.txchat.core.spi.ChatStore;
+import dev.txchat.core.spi.ComplianceState;
+import dev.txchat.core.spi.LegalHold;
+import dev.txchat.core.spi.ProcessingRestriction;
+import dev.txchat.core.spi.PurgedMessages;
 import dev.txchat.core.spi.ChatStoreTransaction;
 import dev.txchat.core.spi.ConversationKey;
 import dev.txchat.core.spi.ConversationQuery;
@@ -22,6 +29,9 @@ import dev.txchat.core.spi.StoredConversation;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -79,6 +89,8 @@ public final class InMemoryChatStore implements ChatStore {
     private final NavigableMap<Long, FeedRecord> feed = new TreeMap<>();
     private long feedHead;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
+    // regulated mode: restrictions by user id
+    private final NavigableMap<String, ProcessingRestriction> restrictions = new TreeMap<>();
 
     private static final class Subscription {
         long position;
@@ -88,6 +100,60 @@ public final class InMemoryChatStore implements ChatStore {
 
     /** An empty store. */
     public InMemoryChatStore() {
+    }
+
+    /** True: this store implements regulated mode. */
+    @Override
+    public boolean supportsRegulatedMode() {
+        return true;
+    }
+
+    // ---- behind the library's back, for the regulated-mode contract's tamper cases ----------------
+
+    /** Overwrites a message's stored body as a direct database update would. */
+    void tamperMessageBody(ConversationId conversation, MessageId message, String body) {
+        underLock(() -> {
+            ConversationRow row = conversations.get(conversation);
+            int index = row.indexById.get(message);
+            Message m = row.messages.get(index);
+            row.messages.set(index, new Message(m.id(), m.conversationId(), m.sequence(), m.senderId(),
+                    m.sentByType(), m.authorUserId(), body, m.createdAt(), m.readAt(), m.clientMessageId(),
+                    m.editedAt(), m.redactedAt()));
+        });
+    }
+
+    /** Overwrites the body of a stored (superseded) version. */
+    void tamperMessageVersion(ConversationId conversation, MessageId message, int number, String body) {
+        underLock(() -> {
+            List<MessageVersion> versions = conversations.get(conversation).versions.get(message);
+            MessageVersion v = versions.get(number - 1);
+            versions.set(number - 1, new MessageVersion(v.messageId(), v.number(), body, v.writtenAt(),
+                    v.supersededAt(), v.current()));
+        });
+    }
+
+    /** Overwrites an audit entry's canonical text, leaving its hashes. */
+    void tamperAuditEntry(ConversationId conversation, long sequence, String entry) {
+        underLock(() -> {
+            NavigableMap<Long, AuditRecord> audit = conversations.get(conversation).audit;
+            AuditRecord r = audit.get(sequence);
+            audit.put(sequence, new AuditRecord(r.conversationId(), r.sequence(), r.action(), r.messageId(), r.at(),
+                    entry, r.previousHash(), r.hash()));
+        });
+    }
+
+    /** Deletes an audit entry. */
+    void deleteAuditEntry(ConversationId conversation, long sequence) {
+        underLock(() -> conversations.get(conversation).audit.remove(sequence));
+    }
+
+    private void underLock(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -139,6 +205,12 @@ public final class InMemoryChatStore implements ChatStore {
         // Indexes into messages of each side's unread messages, ascending.
         final ArrayList<Integer> unreadFromService = new ArrayList<>();
         final ArrayList<Integer> unreadFromBusiness = new ArrayList<>();
+        // regulated mode. Purged messages leave null slots before firstLive, so sequence s stays at index s - 1
+        final Map<MessageId, Integer> indexById = new HashMap<>();
+        int firstLive;
+        final Map<MessageId, List<MessageVersion>> versions = new HashMap<>();
+        final NavigableMap<Long, AuditRecord> audit = new TreeMap<>();
+        LegalHold hold;
 
         ConversationRow(Conversation conversation, String liveKey) {
             this.conversation = conversation;
@@ -155,13 +227,20 @@ public final class InMemoryChatStore implements ChatStore {
         }
 
         StoredConversation snapshot() {
-            Message last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
+            // none when every message was purged
+            Message last = messages.size() > firstLive ? messages.get(messages.size() - 1) : null;
             return new StoredConversation(conversation, messages.size(), unreadFromService.size(),
                     unreadFromBusiness.size(), lastActivityAt, last);
         }
 
         boolean isLive() {
             return conversation.status() == ConversationStatus.OPEN;
+        }
+
+        ComplianceState compliance() {
+            return audit.isEmpty()
+                    ? new ComplianceState(0, ComplianceState.GENESIS_HASH, hold)
+                    : new ComplianceState(audit.lastKey(), audit.lastEntry().getValue().hash(), hold);
         }
     }
 
@@ -574,6 +653,7 @@ public final class InMemoryChatStore implements ChatStore {
             Instant oldActivity = row.lastActivityAt;
             int index = row.messages.size();
             row.messages.add(stored);
+            row.indexById.put(stored.id(), index);
             if (clientMessageId != null) {
                 row.byClientMessageId.put(clientMessageId, index);
             }
@@ -592,6 +672,7 @@ public final class InMemoryChatStore implements ChatStore {
                 if (clientMessageId != null) {
                     row.byClientMessageId.remove(clientMessageId);
                 }
+                row.indexById.remove(stored.id());
                 row.messages.remove(index);
             });
             return Stored.created(stored);
@@ -611,13 +692,13 @@ public final class InMemoryChatStore implements ChatStore {
             List<Message> page = new ArrayList<>(Math.min(limit, 64));
             if (forward) {
                 // Sequence s sits at index s - 1, so "strictly above b" starts at index b.
-                long start = boundSequence == null ? 0 : Math.max(0, boundSequence);
+                long start = Math.max(row.firstLive, boundSequence == null ? 0 : Math.max(0, boundSequence));
                 for (long i = start; i < size && page.size() < limit; i++) {
                     page.add(messages.get((int) i));
                 }
             } else {
                 long start = boundSequence == null ? size - 1 : Math.min(size, boundSequence - 1) - 1;
-                for (long i = start; i >= 0 && page.size() < limit; i--) {
+                for (long i = start; i >= row.firstLive && page.size() < limit; i--) {
                     page.add(messages.get((int) i));
                 }
             }
@@ -653,6 +734,337 @@ public final class InMemoryChatStore implements ChatStore {
             });
             return marked.size();
         }
+
+        // ---- regulated mode -----------------------------------------------------------------------
+
+        @Override
+        public Optional<StoredConversation> lockConversationWithCompliance(ConversationId id) {
+            return lockConversation(id).map(c -> c.withCompliance(conversations.get(id).compliance()));
+        }
+
+        @Override
+        public ComplianceState complianceState(ConversationId id) {
+            checkOpen();
+            ConversationRow row = conversations.get(id);
+            return row == null ? ComplianceState.NONE : row.compliance();
+        }
+
+        @Override
+        public void appendAudit(List<AuditRecord> entries) {
+            checkOpen();
+            for (AuditRecord entry : entries) {
+                ConversationRow row = existingRow(entry.conversationId());
+                if (row.audit.containsKey(entry.sequence())) {
+                    throw new IllegalStateException("duplicate audit entry " + entry.sequence() + " of "
+                            + entry.conversationId());
+                }
+                row.audit.put(entry.sequence(), entry);
+                undo.push(() -> row.audit.remove(entry.sequence()));
+            }
+        }
+
+        @Override
+        public List<AuditRecord> readAudit(ConversationId conversationId, long afterSequence, int limit) {
+            checkOpen();
+            checkLimit(limit);
+            ConversationRow row = conversations.get(conversationId);
+            if (row == null) {
+                return List.of();
+            }
+            List<AuditRecord> page = new ArrayList<>(Math.min(limit, 64));
+            for (AuditRecord r : row.audit.tailMap(afterSequence, false).values()) {
+                if (page.size() >= limit) {
+                    break;
+                }
+                page.add(r);
+            }
+            return page;
+        }
+
+        @Override
+        public List<AuditRecord> auditOfMessages(ConversationId conversationId, Collection<MessageId> messageIds) {
+            checkOpen();
+            ConversationRow row = conversations.get(conversationId);
+            if (row == null || messageIds.isEmpty()) {
+                return List.of();
+            }
+            Set<MessageId> wanted = new HashSet<>(messageIds);
+            List<AuditRecord> found = new ArrayList<>();
+            // an index on (conversation, message) in a database; a scan is fine for a test store
+            for (AuditRecord r : row.audit.values()) {
+                if (r.messageId() != null && wanted.contains(r.messageId())) {
+                    found.add(r);
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public Optional<Message> findMessage(ConversationId conversationId, MessageId messageId) {
+            checkOpen();
+            ConversationRow row = conversations.get(conversationId);
+            Integer index = row == null ? null : row.indexById.get(messageId);
+            return index == null ? Optional.empty() : Optional.ofNullable(row.messages.get(index));
+        }
+
+        @Override
+        public Optional<Message> editMessage(ConversationId conversationId, MessageId messageId, String body,
+                                             Instant editedAt) {
+            checkOpen();
+            Objects.requireNonNull(body, "body");
+            Objects.requireNonNull(editedAt, "editedAt");
+            return replace(conversationId, messageId, true, m -> new Message(m.id(), m.conversationId(),
+                    m.sequence(), m.senderId(), m.sentByType(), m.authorUserId(), body, m.createdAt(), m.readAt(),
+                    m.clientMessageId(), editedAt, m.redactedAt()), editedAt);
+        }
+
+        @Override
+        public Optional<Message> redactMessage(ConversationId conversationId, MessageId messageId,
+                                               Instant redactedAt, boolean keepContent) {
+            checkOpen();
+            Objects.requireNonNull(redactedAt, "redactedAt");
+            Optional<Message> tombstone = replace(conversationId, messageId, keepContent, m -> new Message(m.id(),
+                    m.conversationId(), m.sequence(), m.senderId(), m.sentByType(), m.authorUserId(), "",
+                    m.createdAt(), m.readAt(), m.clientMessageId(), m.editedAt(), redactedAt), redactedAt);
+            if (tombstone.isPresent() && !keepContent) {
+                ConversationRow row = conversations.get(conversationId);
+                List<MessageVersion> erased = row.versions.remove(messageId);
+                if (erased != null) {
+                    undo.push(() -> row.versions.put(messageId, erased));
+                }
+            }
+            return tombstone;
+        }
+
+        /** Replaces a message, first keeping its current body as a superseded version if asked. */
+        private Optional<Message> replace(ConversationId conversationId, MessageId messageId, boolean keepVersion,
+                                          Function<Message, Message> change, Instant at) {
+            ConversationRow row = conversations.get(conversationId);
+            Integer index = row == null ? null : row.indexById.get(messageId);
+            Message before = index == null ? null : row.messages.get(index);
+            if (before == null) {
+                return Optional.empty();
+            }
+            if (keepVersion) {
+                List<MessageVersion> versions = row.versions.computeIfAbsent(messageId, k -> new ArrayList<>());
+                versions.add(new MessageVersion(messageId, versions.size() + 1, before.body(),
+                        before.editedAt() != null ? before.editedAt() : before.createdAt(), at, false));
+                undo.push(() -> {
+                    versions.remove(versions.size() - 1);
+                    if (versions.isEmpty()) {
+                        row.versions.remove(messageId);
+                    }
+                });
+            }
+            Message after = change.apply(before);
+            row.messages.set(index, after);
+            undo.push(() -> row.messages.set(index, before));
+            return Optional.of(after);
+        }
+
+        @Override
+        public List<MessageVersion> messageVersions(ConversationId conversationId, Collection<MessageId> messageIds) {
+            checkOpen();
+            ConversationRow row = conversations.get(conversationId);
+            if (row == null) {
+                return List.of();
+            }
+            List<MessageId> ordered = new ArrayList<>();
+            for (MessageId id : new HashSet<>(messageIds)) {
+                if (row.indexById.containsKey(id) && row.versions.containsKey(id)) {
+                    ordered.add(id);
+                }
+            }
+            ordered.sort(Comparator.comparing(row.indexById::get));
+            List<MessageVersion> result = new ArrayList<>();
+            for (MessageId id : ordered) {
+                result.addAll(row.versions.get(id));
+            }
+            return result;
+        }
+
+        @Override
+        public boolean placeLegalHold(ConversationId conversationId, LegalHold hold) {
+            checkOpen();
+            Objects.requireNonNull(hold, "hold");
+            ConversationRow row = existingRow(conversationId);
+            if (row.hold != null) {
+                return false;
+            }
+            row.hold = hold;
+            undo.push(() -> row.hold = null);
+            return true;
+        }
+
+        @Override
+        public Optional<LegalHold> releaseLegalHold(ConversationId conversationId) {
+            checkOpen();
+            ConversationRow row = conversations.get(conversationId);
+            if (row == null || row.hold == null) {
+                return Optional.empty();
+            }
+            LegalHold released = row.hold;
+            row.hold = null;
+            undo.push(() -> row.hold = released);
+            return Optional.of(released);
+        }
+
+        @Override
+        public List<ConversationId> purgeCandidates(Instant createdBefore, ConversationId after, int limit) {
+            checkOpen();
+            checkLimit(limit);
+            List<ConversationId> candidates = new ArrayList<>();
+            for (ConversationRow row : conversations.values()) {
+                Conversation c = row.conversation;
+                if (row.hold == null && c.createdAt().isBefore(createdBefore)
+                        && (after == null || c.id().toString().compareTo(after.toString()) > 0)) {
+                    candidates.add(c.id());
+                }
+            }
+            candidates.sort(Comparator.comparing(ConversationId::toString));
+            return candidates.size() > limit ? new ArrayList<>(candidates.subList(0, limit)) : candidates;
+        }
+
+        @Override
+        public PurgedMessages purgeMessages(ConversationId conversationId, Instant createdBefore, int max) {
+            checkOpen();
+            ConversationRow row = existingRow(conversationId);
+            int count = 0;
+            long highest = 0;
+            while (count < max && row.firstLive < row.messages.size()) {
+                int index = row.firstLive;
+                Message m = row.messages.get(index);
+                if (!m.createdAt().isBefore(createdBefore)) {
+                    break;
+                }
+                List<MessageVersion> versions = row.versions.remove(m.id());
+                row.indexById.remove(m.id());
+                if (m.clientMessageId() != null) {
+                    row.byClientMessageId.remove(m.clientMessageId());
+                }
+                ArrayList<Integer> unread = row.unreadSentBy(m.sentByType());
+                int unreadAt = unread.indexOf(index);
+                if (unreadAt >= 0) {
+                    unread.remove(unreadAt);
+                }
+                row.messages.set(index, null);
+                row.firstLive++;
+                undo.push(() -> {
+                    row.firstLive--;
+                    row.messages.set(index, m);
+                    if (unreadAt >= 0) {
+                        unread.add(unreadAt, index);
+                    }
+                    if (m.clientMessageId() != null) {
+                        row.byClientMessageId.put(m.clientMessageId(), index);
+                    }
+                    row.indexById.put(m.id(), index);
+                    if (versions != null) {
+                        row.versions.put(m.id(), versions);
+                    }
+                });
+                count++;
+                highest = m.sequence();
+            }
+            return count == 0 ? PurgedMessages.NONE : new PurgedMessages(count, highest);
+        }
+
+        @Override
+        public int purgeAudit(ConversationId conversationId, long throughSequence) {
+            checkOpen();
+            ConversationRow row = existingRow(conversationId);
+            NavigableMap<Long, AuditRecord> removed = new TreeMap<>(row.audit.headMap(throughSequence, true));
+            row.audit.headMap(throughSequence, true).clear();
+            undo.push(() -> row.audit.putAll(removed));
+            return removed.size();
+        }
+
+        @Override
+        public boolean restrictProcessing(String userId, Instant since) {
+            checkOpen();
+            Objects.requireNonNull(userId, "userId");
+            if (restrictions.containsKey(userId)) {
+                return false;
+            }
+            restrictions.put(userId, new ProcessingRestriction(userId, since, null));
+            undo.push(() -> restrictions.remove(userId));
+            return true;
+        }
+
+        @Override
+        public Set<String> restrictedAmong(Collection<String> userIds) {
+            checkOpen();
+            Set<String> restricted = new HashSet<>();
+            for (String userId : userIds) {
+                if (restrictions.containsKey(userId)) {
+                    restricted.add(userId);
+                }
+            }
+            return restricted;
+        }
+
+        @Override
+        public List<ProcessingRestriction> restrictionsToPseudonymise(Instant sinceBefore, String afterUserId,
+                                                                      int limit) {
+            checkOpen();
+            checkLimit(limit);
+            List<ProcessingRestriction> due = new ArrayList<>();
+            for (ProcessingRestriction r : (afterUserId == null ? restrictions
+                    : restrictions.tailMap(afterUserId, false)).values()) {
+                if (due.size() >= limit) {
+                    break;
+                }
+                if (r.pseudonymisedAt() == null && r.since().isBefore(sinceBefore)) {
+                    due.add(r);
+                }
+            }
+            return due;
+        }
+
+        @Override
+        public int pseudonymise(String userId, String pseudonym, int maxRows, Instant at) {
+            checkOpen();
+            int changed = 0;
+            for (ConversationRow row : conversations.values()) {
+                for (int i = row.firstLive; i < row.messages.size() && changed < maxRows; i++) {
+                    Message m = row.messages.get(i);
+                    if (userId.equals(m.authorUserId())) {
+                        Message renamed = new Message(m.id(), m.conversationId(), m.sequence(), m.senderId(),
+                                m.sentByType(), pseudonym, m.body(), m.createdAt(), m.readAt(), m.clientMessageId(),
+                                m.editedAt(), m.redactedAt());
+                        int index = i;
+                        row.messages.set(index, renamed);
+                        undo.push(() -> row.messages.set(index, m));
+                        changed++;
+                    }
+                }
+                Conversation before = row.conversation;
+                List<Participant> participants = new ArrayList<>(before.participants());
+                boolean renamedAny = false;
+                for (int i = 0; i < participants.size() && changed < maxRows; i++) {
+                    Participant p = participants.get(i);
+                    if (userId.equals(p.userId())) {
+                        participants.set(i, new Participant(p.id(), p.type(), pseudonym, p.organizationId(),
+                                p.joinedAt(), p.leftAt()));
+                        renamedAny = true;
+                        changed++;
+                    }
+                }
+                if (renamedAny) {
+                    row.conversation = withParticipants(before, participants);
+                    undo.push(() -> row.conversation = before);
+                }
+            }
+            if (changed < maxRows) {
+                ProcessingRestriction r = restrictions.get(userId);
+                if (r != null) {
+                    restrictions.put(userId, new ProcessingRestriction(userId, r.since(), at));
+                    undo.push(() -> restrictions.put(userId, r));
+                }
+            }
+            return changed;
+        }
+
 
         private ConversationRow existingRow(ConversationId id) {
             ConversationRow row = conversations.get(id);

@@ -49,6 +49,13 @@ import dev.txchat.core.spi.WalletOwner;
 import dev.txchat.core.Audience;
 import dev.txchat.core.ChatFeed;
 import dev.txchat.core.spi.FeedRecord;
+import dev.txchat.core.AuditVerification;
+import dev.txchat.core.MessageVersion;
+import dev.txchat.core.PurgeResult;
+import dev.txchat.core.spi.AuditRecord;
+import dev.txchat.core.spi.LegalHold;
+import dev.txchat.core.spi.ProcessingRestriction;
+import dev.txchat.core.spi.PurgedMessages;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -335,7 +342,7 @@ public final class DefaultChatService implements ChatService {
         requireActor(actor);
         Checks.notNull(id, "id");
         authorize(actor, ChatAction.VIEW);
-        return read(tx -> view(visible(tx, actor, id, false), actor));
+        return read(tx -> view(withheldFromRestricted(tx, visible(tx, actor, id, false)), actor));
     }
 
     @Override
@@ -357,7 +364,8 @@ public final class DefaultChatService implements ChatService {
 
         return read(tx -> {
             long total = tx.countConversations(query);
-            List<StoredConversation> rows = tx.listConversations(query, bound, page.forward(), page.size() + 1);
+            List<StoredConversation> rows = withheldFromRestrictedViews(tx,
+                    tx.listConversations(query, bound, page.forward(), page.size() + 1));
             return page(rows, page, bound != null, total,
                     c -> view(c, actor), c -> cursors.forConversation(c.key(), scope));
         });
@@ -373,7 +381,8 @@ public final class DefaultChatService implements ChatService {
 
         return read(tx -> {
             StoredConversation conversation = visible(tx, actor, id, false);
-            List<Message> rows = tx.listMessages(id, bound, page.forward(), page.size() + 1);
+            List<Message> rows = withheldFromRestricted(tx,
+                    tx.listMessages(id, bound, page.forward(), page.size() + 1));
             Conversation loaded = conversation.conversation();
             // at READ COMMITTED a new participant's first message can commit between the two
             // reads; participants are never removed for good, so a second look finds them
@@ -509,47 +518,451 @@ public final class DefaultChatService implements ChatService {
 
     @Override
     public ParticipantMessage editMessage(Actor actor, ConversationId id, MessageId messageId, String body) {
-        throw new UnsupportedOperationException("editMessage: not implemented yet");
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        Checks.notNull(messageId, "messageId");
+        Content content = content(NewMessage.of(Checks.notNull(body, "body")));
+        authorize(actor, ChatAction.EDIT_MESSAGE);
+
+        return run(tx -> {
+            Instant now = now();
+            Conversation conversation = visible(tx, actor, id, true).conversation();
+            if (conversation.isDeleted()) {
+                throw new ConflictException("conversation " + id + " is deleted");
+            }
+            Message message = tx.findMessage(id, messageId).orElseThrow(() -> messageNotFound(messageId));
+            Participant sender = senderOf(message, conversation);
+            if (!isAuthor(actor, message, sender)) {
+                throw new AccessDeniedException("only its author may edit a message");
+            }
+            if (message.isRedacted()) {
+                throw new ConflictException("message " + messageId + " is redacted");
+            }
+            if (now.isAfter(message.createdAt().plus(compliance.editWindow()))) {
+                throw new ConflictException("the edit window of " + compliance.editWindow() + " after posting has passed");
+            }
+            if (message.body().equals(content.body())) {
+                return new Outcome<>(forViewer(new ParticipantMessage(message, sender), conversation, actor),
+                        List.of(), null);
+            }
+            Message edited = tx.editMessage(id, messageId, content.body(), now)
+                    .orElseThrow(() -> messageNotFound(messageId));
+            AuditingTransaction audit = audited(tx);
+            if (audit != null) {
+                int version = tx.messageVersions(id, List.of(messageId)).size() + 1;
+                audit.record(id, AuditChain.MESSAGE_EDITED, now, actor, messageId, version, edited.body(), Map.of());
+            }
+            ParticipantMessage result = new ParticipantMessage(edited, sender);
+            return new Outcome<>(forViewer(result, conversation, actor),
+                    List.of(new ChatEvent.MessageEdited(id, result, actor)), audience(conversation));
+        });
     }
 
     @Override
     public ParticipantMessage redactMessage(Actor actor, ConversationId id, MessageId messageId, String reason) {
-        throw new UnsupportedOperationException("redactMessage: not implemented yet");
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        Checks.notNull(messageId, "messageId");
+        String why = reason(reason);
+        // staff redact with the deletion permission, their own messages included: a check that depended on
+        // the author would have to read first, and tell a staff member without it which conversations exist
+        authorize(actor, actor.isService() ? ChatAction.REDACT_ANY_MESSAGE : ChatAction.REDACT_OWN_MESSAGE);
+
+        return run(tx -> {
+            Instant now = now();
+            Conversation conversation = visible(tx, actor, id, true).conversation();
+            if (conversation.isDeleted()) {
+                throw new ConflictException("conversation " + id + " is deleted");
+            }
+            Message message = tx.findMessage(id, messageId).orElseThrow(() -> messageNotFound(messageId));
+            Participant sender = senderOf(message, conversation);
+            if (!actor.isService() && !isAuthor(actor, message, sender)) {
+                throw new AccessDeniedException("only its author may redact a message");
+            }
+            if (message.isRedacted()) {
+                return new Outcome<>(forViewer(new ParticipantMessage(message, sender), conversation, actor),
+                        List.of(), null);
+            }
+            Message tombstone = tx.redactMessage(id, messageId, now, compliance.regulated())
+                    .orElseThrow(() -> messageNotFound(messageId));
+            AuditingTransaction audit = audited(tx);
+            if (audit != null) {
+                Map<String, Object> details = new java.util.LinkedHashMap<>();
+                details.put("reason", why);
+                details.put("supersededVersion", (long) tx.messageVersions(id, List.of(messageId)).size());
+                audit.record(id, AuditChain.MESSAGE_REDACTED, now, actor, messageId, null, null, details);
+            }
+            return new Outcome<>(forViewer(new ParticipantMessage(tombstone, sender), conversation, actor),
+                    List.of(new ChatEvent.MessageRedacted(id, messageId, now, actor)), audience(conversation));
+        });
     }
 
     @Override
-    public List<dev.txchat.core.MessageVersion> messageHistory(Actor actor, ConversationId id, MessageId messageId) {
-        throw new UnsupportedOperationException("messageHistory: not implemented yet");
+    public List<MessageVersion> messageHistory(Actor actor, ConversationId id, MessageId messageId) {
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        Checks.notNull(messageId, "messageId");
+        authorize(actor, ChatAction.AUDIT);
+
+        return read(tx -> {
+            found(tx.findConversation(id), id);
+            Message message = tx.findMessage(id, messageId).orElseThrow(() -> messageNotFound(messageId));
+            List<MessageVersion> versions = new ArrayList<>(tx.messageVersions(id, List.of(messageId)));
+            if (!message.isRedacted()) {
+                versions.add(new MessageVersion(messageId, versions.size() + 1, message.body(),
+                        message.editedAt() != null ? message.editedAt() : message.createdAt(), null, true));
+            }
+            return List.copyOf(versions);
+        });
     }
 
     @Override
-    public dev.txchat.core.AuditVerification verifyAudit(Actor actor, ConversationId id) {
-        throw new UnsupportedOperationException("verifyAudit: not implemented yet");
+    public AuditVerification verifyAudit(Actor actor, ConversationId id) {
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        authorize(actor, ChatAction.AUDIT);
+        requireRegulated("verifyAudit");
+        read(tx -> found(tx.findConversation(id), id));
+        AuditVerifier verifier = new AuditVerifier(id);
+        long after = 0;
+        boolean first = true;
+        while (true) {
+            long from = after;
+            List<AuditRecord> page = read(tx -> tx.readAudit(id, from, AUDIT_PAGE));
+            if (first) {
+                verifier.chainStartsWith(page.isEmpty() ? null : page.get(0));
+                first = false;
+            }
+            page.forEach(verifier::entry);
+            if (page.size() < AUDIT_PAGE) {
+                break;
+            }
+            after = page.get(page.size() - 1).sequence();
+        }
+        verifier.chainEnd();
+        Long bound = null;
+        while (true) {
+            Long from = bound;
+            List<Message> page = read(tx -> {
+                List<Message> messages = tx.listMessages(id, from, true, MESSAGE_PAGE);
+                if (!messages.isEmpty()) {
+                    List<MessageId> ids = messages.stream().map(Message::id).toList();
+                    verifier.messages(messages, tx.auditOfMessages(id, ids), tx.messageVersions(id, ids));
+                }
+                return messages;
+            });
+            if (page.size() < MESSAGE_PAGE) {
+                break;
+            }
+            bound = page.get(page.size() - 1).sequence();
+        }
+        return verifier.result();
     }
+
+    /** Keyset page sizes of verification, export and purges: bounded statements, constant memory. */
+    static final int AUDIT_PAGE = 500;
+    static final int MESSAGE_PAGE = 500;
+    static final int PURGE_BATCH = 1000;
+    private static final int CANDIDATE_PAGE = 100;
+    /** A purge stops after this many messages and reports {@code more}. */
+    static final long PURGE_MESSAGES_PER_CALL = 1_000_000;
 
     @Override
     public void placeLegalHold(Actor actor, ConversationId id, String reason) {
-        throw new UnsupportedOperationException("placeLegalHold: not implemented yet");
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        String why = reason(reason);
+        authorize(actor, ChatAction.MANAGE_RETENTION);
+        requireRegulated("placeLegalHold");
+
+        run(tx -> {
+            Instant now = now();
+            found(tx.lockConversation(id), id);
+            if (!tx.placeLegalHold(id, new LegalHold(why, now, actor.userId()))) {
+                throw new ConflictException("conversation " + id + " is already on legal hold");
+            }
+            audited(tx).record(id, AuditChain.LEGAL_HOLD_PLACED, now, actor, null, null, null, Map.of("reason", why));
+            return new Outcome<>(Boolean.TRUE, List.of(), null);
+        });
     }
 
     @Override
     public void releaseLegalHold(Actor actor, ConversationId id, String reason) {
-        throw new UnsupportedOperationException("releaseLegalHold: not implemented yet");
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        String why = reason(reason);
+        authorize(actor, ChatAction.MANAGE_RETENTION);
+        requireRegulated("releaseLegalHold");
+
+        run(tx -> {
+            Instant now = now();
+            found(tx.lockConversation(id), id);
+            LegalHold released = tx.releaseLegalHold(id)
+                    .orElseThrow(() -> new ConflictException("conversation " + id + " is not on legal hold"));
+            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("reason", why);
+            details.put("heldSince", released.placedAt().toString());
+            details.put("heldReason", released.reason());
+            audited(tx).record(id, AuditChain.LEGAL_HOLD_RELEASED, now, actor, null, null, null, details);
+            return new Outcome<>(Boolean.TRUE, List.of(), null);
+        });
     }
 
     @Override
-    public dev.txchat.core.PurgeResult purgeExpired(Actor actor) {
-        throw new UnsupportedOperationException("purgeExpired: not implemented yet");
+    public PurgeResult purgeExpired(Actor actor) {
+        requireActor(actor);
+        authorize(actor, ChatAction.MANAGE_RETENTION);
+        requireRegulated("purgeExpired");
+        if (compliance.maximumRetention() == null) {
+            return new PurgeResult(0, 0, 0, 0, false);
+        }
+        Instant cutoff = now().minus(compliance.maximumRetention());
+        int conversations = 0;
+        long messagesPurged = 0;
+        long auditPurged = 0;
+        ConversationId after = null;
+        while (messagesPurged < PURGE_MESSAGES_PER_CALL) {
+            ConversationId from = after;
+            List<ConversationId> candidates = read(tx -> tx.purgeCandidates(cutoff, from, CANDIDATE_PAGE));
+            for (ConversationId candidate : candidates) {
+                boolean touched = false;
+                while (messagesPurged < PURGE_MESSAGES_PER_CALL) {
+                    long[] batch = purgeBatch(actor, candidate, cutoff);
+                    if (batch[0] == 0 && batch[1] == 0) {
+                        break;
+                    }
+                    touched = true;
+                    messagesPurged += batch[0];
+                    auditPurged += batch[1];
+                }
+                if (touched) {
+                    conversations++;
+                }
+            }
+            if (candidates.size() < CANDIDATE_PAGE) {
+                break;
+            }
+            after = candidates.get(candidates.size() - 1);
+        }
+        int pseudonymised = pseudonymiseExpiredRestrictions(cutoff);
+        return new PurgeResult(conversations, messagesPurged, auditPurged, pseudonymised,
+                messagesPurged >= PURGE_MESSAGES_PER_CALL);
     }
+
+    /**
+     * One unit of work of a purge: up to {@link #PURGE_BATCH} expired messages, then, once no
+     * expired message is left, the expired prefix of the chain within one page, replaced by a
+     * checkpoint entry that vouches for where the chain now starts.
+     *
+     * @return messages and audit entries removed
+     */
+    private long[] purgeBatch(Actor actor, ConversationId id, Instant cutoff) {
+        return run(tx -> {
+            StoredConversation locked = found(tx.lockConversation(id), id);
+            // placed since the candidates were listed: the hold wins
+            if (audited(tx).state(id).onHold()) {
+                return new Outcome<>(new long[] {0, 0}, List.of(), null);
+            }
+            PurgedMessages purged = tx.purgeMessages(id, cutoff, PURGE_BATCH);
+            long through = 0;
+            String lastHash = null;
+            if (purged.count() < PURGE_BATCH) {
+                // entries go only once their messages have: a remaining message keeps its entries
+                for (AuditRecord r : tx.readAudit(id, 0, AUDIT_PAGE)) {
+                    if (!r.at().isBefore(cutoff)) {
+                        break;
+                    }
+                    through = r.sequence();
+                    lastHash = r.hash();
+                }
+            }
+            int auditRemoved = through == 0 ? 0 : tx.purgeAudit(id, through);
+            if (purged.count() == 0 && auditRemoved == 0) {
+                return new Outcome<>(new long[] {0, 0}, List.of(), null);
+            }
+            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("cutoff", cutoff.toString());
+            details.put("purgedMessages", (long) purged.count());
+            details.put("purgedMessagesThroughSequence", purged.highestSequence());
+            details.put("purgedAuditThrough", through == 0 ? null : through);
+            details.put("lastPurgedHash", lastHash);
+            if (through == 0) {
+                // the chain is whole: this checkpoint vouches for nothing before it
+                details.put("purgedAuditThrough", null);
+            }
+            audited(tx).record(id, AuditChain.PURGE_CHECKPOINT, now(), actor, null, null, null, details);
+            return new Outcome<>(new long[] {purged.count(), auditRemoved}, List.of(), null);
+        });
+    }
+
+    /** Pseudonymises, in bounded units of work, every user restricted before {@code cutoff}. */
+    private int pseudonymiseExpiredRestrictions(Instant cutoff) {
+        int users = 0;
+        String after = null;
+        while (true) {
+            String from = after;
+            List<ProcessingRestriction> due = read(tx -> tx.restrictionsToPseudonymise(cutoff, from, CANDIDATE_PAGE));
+            for (ProcessingRestriction restriction : due) {
+                String pseudonym = pseudonym(restriction.userId());
+                int changed;
+                do {
+                    changed = run(tx -> new Outcome<>(tx.pseudonymise(restriction.userId(), pseudonym, PURGE_BATCH,
+                            now()), List.of(), null));
+                } while (changed >= PURGE_BATCH);
+                users++;
+            }
+            if (due.size() < CANDIDATE_PAGE) {
+                return users;
+            }
+            after = due.get(due.size() - 1).userId();
+        }
+    }
+
+    /**
+     * A stable pseudonym: a keyed hash, so the same user gets the same pseudonym on every node
+     * and it cannot be reversed by hashing candidate user ids without the key.
+     */
+    private String pseudonym(String userId) {
+        byte[] candidate = new byte[GENERATED_SECRET_BYTES];
+        RANDOM.nextBytes(candidate);
+        byte[] key = store.inTransaction(tx -> tx.findOrCreateSecret(PSEUDONYM_SECRET_NAME, candidate));
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            byte[] digest = mac.doFinal(userId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder("pseudonym-");
+            for (int i = 0; i < 16; i++) {
+                hex.append(Character.forDigit((digest[i] >> 4) & 0xf, 16)).append(Character.forDigit(digest[i] & 0xf, 16));
+            }
+            return hex.toString();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform has HmacSHA256", e);
+        }
+    }
+
+    static final String PSEUDONYM_SECRET_NAME = "pseudonym-hmac-sha256";
 
     @Override
     public void exportConversation(Actor actor, ConversationId id, java.io.OutputStream out) {
-        throw new UnsupportedOperationException("exportConversation: not implemented yet");
+        requireActor(actor);
+        Checks.notNull(id, "id");
+        Checks.notNull(out, "out");
+        authorize(actor, ChatAction.AUDIT);
+        new ConversationExport(id, this::read, compliance.regulated(), now()).writeTo(out);
     }
 
     @Override
     public void restrictProcessing(Actor actor, String userId) {
-        throw new UnsupportedOperationException("restrictProcessing: not implemented yet");
+        requireActor(actor);
+        String user = Checks.id(userId, "userId");
+        authorize(actor, ChatAction.MANAGE_RETENTION);
+        requireRegulated("restrictProcessing");
+        run(tx -> new Outcome<>(tx.restrictProcessing(user, now()), List.of(), null));
+    }
+
+    /**
+     * Normal reads in regulated mode: what a user whose processing is restricted wrote is
+     * withheld (empty body, no author); export and audit read the store directly. One
+     * statement per page, and none outside regulated mode.
+     */
+    private List<Message> withheldFromRestricted(ChatStoreTransaction tx, List<Message> messages) {
+        if (!compliance.regulated() || messages.isEmpty()) {
+            return messages;
+        }
+        Set<String> authors = new HashSet<>();
+        for (Message m : messages) {
+            if (m.authorUserId() != null) {
+                authors.add(m.authorUserId());
+            }
+        }
+        Set<String> restricted = authors.isEmpty() ? Set.of() : tx.restrictedAmong(authors);
+        if (restricted.isEmpty()) {
+            return messages;
+        }
+        List<Message> shown = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            shown.add(restricted.contains(m.authorUserId()) ? withheld(m) : m);
+        }
+        return shown;
+    }
+
+    private StoredConversation withheldFromRestricted(ChatStoreTransaction tx, StoredConversation c) {
+        return withheldFromRestrictedViews(tx, List.of(c)).get(0);
+    }
+
+    private List<StoredConversation> withheldFromRestrictedViews(ChatStoreTransaction tx,
+                                                                 List<StoredConversation> conversations) {
+        if (!compliance.regulated()) {
+            return conversations;
+        }
+        List<Message> last = new ArrayList<>();
+        for (StoredConversation c : conversations) {
+            if (c.lastMessage() != null) {
+                last.add(c.lastMessage());
+            }
+        }
+        List<Message> shown = withheldFromRestricted(tx, last);
+        if (shown == last) {
+            return conversations;
+        }
+        List<StoredConversation> result = new ArrayList<>(conversations.size());
+        int i = 0;
+        for (StoredConversation c : conversations) {
+            if (c.lastMessage() == null) {
+                result.add(c);
+            } else {
+                result.add(new StoredConversation(c.conversation(), c.messageCount(), c.unreadFromService(),
+                        c.unreadFromBusiness(), c.lastActivityAt(), shown.get(i++), c.compliance()));
+            }
+        }
+        return result;
+    }
+
+    private static Message withheld(Message m) {
+        return new Message(m.id(), m.conversationId(), m.sequence(), m.senderId(), m.sentByType(), null, "",
+                m.createdAt(), m.readAt(), m.clientMessageId(), m.editedAt(), m.redactedAt());
+    }
+
+    private void requireRegulated(String call) {
+        if (!compliance.regulated()) {
+            throw new ConflictException(call + " needs regulated mode: ChatServiceBuilder.compliance("
+                    + "CompliancePolicy.regulated(..))");
+        }
+    }
+
+    /** The unit of work's audit, or null outside regulated mode. */
+    private static AuditingTransaction audited(ChatStoreTransaction tx) {
+        return tx instanceof AuditingTransaction audit ? audit : null;
+    }
+
+    /** A required reason: one line, at most {@link #MAX_REASON_CHARS} characters, card numbers masked. */
+    private static String reason(String reason) {
+        if (reason == null || Checks.isBlankOrInvisible(reason)) {
+            throw ValidationException.of("reason", "must not be blank");
+        }
+        String trimmed = reason.strip();
+        if (trimmed.codePointCount(0, trimmed.length()) > MAX_REASON_CHARS) {
+            throw ValidationException.of("reason", "must be at most " + MAX_REASON_CHARS + " characters");
+        }
+        if (Checks.hasControlOrLoneSurrogate(trimmed, false)) {
+            throw ValidationException.of("reason", "must not contain control characters");
+        }
+        if (Checks.hasBidiControl(trimmed)) {
+            throw ValidationException.of("reason", Checks.BIDI_MESSAGE);
+        }
+        return CardNumbers.mask(trimmed);
+    }
+
+    static final int MAX_REASON_CHARS = 1000;
+
+    private static NotFoundException messageNotFound(MessageId id) {
+        return new NotFoundException("message " + id + " not found");
+    }
+
+    private static Participant senderOf(Message message, Conversation conversation) {
+        return conversation.participant(message.senderId())
+                .orElseThrow(() -> new IllegalStateException("message " + message.id() + " names sender "
+                        + message.senderId() + " missing from " + conversation.id()));
     }
 
     // ---- rules ----------------------------------------------------------------------------------
@@ -590,7 +1003,8 @@ public final class DefaultChatService implements ChatService {
             return message;
         }
         return new ParticipantMessage(new Message(m.id(), m.conversationId(), m.sequence(), m.senderId(),
-                m.sentByType(), null, m.body(), m.createdAt(), m.readAt(), m.clientMessageId()), message.sender());
+                m.sentByType(), null, m.body(), m.createdAt(), m.readAt(), m.clientMessageId(), m.editedAt(),
+                m.redactedAt()), message.sender());
     }
 
     private static Conversation withParticipant(Conversation conversation, Participant participant) {
@@ -823,8 +1237,15 @@ public final class DefaultChatService implements ChatService {
         boolean[] deferred = {false};
         Outcome<T> outcome;
         try {
-            outcome = store.inTransaction(tx -> {
+            outcome = store.inTransaction(storeTx -> {
+                // regulated: locks bring the audit chain's head, and the entries go in with the work
+                AuditingTransaction audit = compliance.regulated() ? new AuditingTransaction(storeTx) : null;
+                ChatStoreTransaction tx = audit == null ? storeTx : audit;
                 Outcome<T> result = work.apply(tx);
+                if (audit != null) {
+                    audit.recordEvents(result.events());
+                    audit.flush();
+                }
                 if (!result.events().isEmpty()) {
                     // the last write, while the unit of work still holds the conversation's lock
                     tx.appendToFeed(feedRecords(result.events(), result.audience(), now()));

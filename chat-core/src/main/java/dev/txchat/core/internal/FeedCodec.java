@@ -62,6 +62,14 @@ public final class FeedCodec {
         } else if (event instanceof ChatEvent.ParticipantRemoved e) {
             json.put("conversationId", e.conversationId().toString());
             json.put("participant", participant(e.participant()));
+        } else if (event instanceof ChatEvent.MessageEdited e) {
+            json.put("conversationId", e.conversationId().toString());
+            json.put("message", message(e.message().message()));
+            json.put("sender", participant(e.message().sender()));
+        } else if (event instanceof ChatEvent.MessageRedacted e) {
+            json.put("conversationId", e.conversationId().toString());
+            json.put("messageId", e.messageId().toString());
+            json.put("redactedAt", instant(e.redactedAt()));
         } else {
             throw new IllegalArgumentException("unknown event " + event.getClass());
         }
@@ -90,6 +98,11 @@ public final class FeedCodec {
                     participant((Map<String, Object>) json.get("participant")), actor);
             case "ParticipantRemoved" -> new ChatEvent.ParticipantRemoved(id(json, "conversationId"),
                     participant((Map<String, Object>) json.get("participant")), actor);
+            case "MessageEdited" -> new ChatEvent.MessageEdited(id(json, "conversationId"),
+                    new ParticipantMessage(message((Map<String, Object>) json.get("message")),
+                            participant((Map<String, Object>) json.get("sender"))), actor);
+            case "MessageRedacted" -> new ChatEvent.MessageRedacted(id(json, "conversationId"),
+                    MessageId.parse((String) json.get("messageId")), instant(json, "redactedAt"), actor);
             default -> throw new IllegalArgumentException("unknown feed event type " + type);
         };
     }
@@ -108,7 +121,17 @@ public final class FeedCodec {
             Message m = posted.message().message();
             event = new ChatEvent.MessagePosted(posted.conversationId(), new ParticipantMessage(new Message(m.id(),
                     m.conversationId(), m.sequence(), m.senderId(), m.sentByType(), null, m.body(), m.createdAt(),
-                    m.readAt(), m.clientMessageId()), posted.message().sender()), posted.actor());
+                    m.readAt(), m.clientMessageId(), m.editedAt(), m.redactedAt()), posted.message().sender()),
+                    posted.actor());
+        }
+        if (business && event instanceof ChatEvent.MessageEdited edited
+                && edited.message().sender().type() == ParticipantType.SERVICE
+                && edited.message().sender().userId() == null) {
+            Message m = edited.message().message();
+            event = new ChatEvent.MessageEdited(edited.conversationId(), new ParticipantMessage(new Message(m.id(),
+                    m.conversationId(), m.sequence(), m.senderId(), m.sentByType(), null, m.body(), m.createdAt(),
+                    m.readAt(), m.clientMessageId(), m.editedAt(), m.redactedAt()), edited.message().sender()),
+                    edited.actor());
         }
         String eventJson = encode(event);
         if (business && event.actor().isService()) {
@@ -233,6 +256,13 @@ public final class FeedCodec {
         json.put("createdAt", instant(m.createdAt()));
         json.put("readAt", instant(m.readAt()));
         json.put("clientMessageId", m.clientMessageId());
+        // only when set, so a posted message's payload keeps the shape it always had
+        if (m.editedAt() != null) {
+            json.put("editedAt", instant(m.editedAt()));
+        }
+        if (m.redactedAt() != null) {
+            json.put("redactedAt", instant(m.redactedAt()));
+        }
         return json;
     }
 
@@ -241,7 +271,7 @@ public final class FeedCodec {
                 (Long) json.get("sequence"), ParticipantId.parse((String) json.get("senderId")),
                 ParticipantType.valueOf((String) json.get("sentByType")), (String) json.get("authorUserId"),
                 (String) json.get("body"), instant(json, "createdAt"), instant(json, "readAt"),
-                (String) json.get("clientMessageId"));
+                (String) json.get("clientMessageId"), instant(json, "editedAt"), instant(json, "redactedAt"));
     }
 
     private static String instant(Instant instant) {

@@ -21,9 +21,9 @@ public enum ChatAction {
     MANAGE_PARTICIPANTS(ChatPermissions.CONVERSATION_PARTICIPANT_MANAGER),
     /** {@code editMessage}: only ever of the actor's own message. */
     EDIT_MESSAGE(ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR),
-    /** {@code redactMessage} of the actor's own message. */
+    /** {@code redactMessage} by a business user, of its own message. */
     REDACT_OWN_MESSAGE(ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR),
-    /** {@code redactMessage} of someone else's message: staff only. */
+    /** {@code redactMessage} by staff, of any message (their own included). */
     REDACT_ANY_MESSAGE(ChatPermissions.CONVERSATION_DELETION_EXECUTOR),
     /** {@code messageHistory}, {@code verifyAudit}, {@code exportConversation}: staff only. */
     AUDIT(ChatPermissions.CONVERSATION_AUDITOR),
