@@ -17,9 +17,14 @@ abstract class JdbiRegulatedModeContract extends RegulatedModeContract {
     /** The database under test. */
     protected abstract Dialect dialect();
 
+    /**
+     * Tables of their own, re-created for each test: {@code purgeExpired} purges every
+     * conversation past retention in the store, which on the shared tables would be every other
+     * test's (and would count them).
+     */
     @Override
     protected ChatStore createStore() {
-        jdbiStore = TestDatabases.store(dialect());
+        jdbiStore = TestDatabases.freshStore(dialect(), "regmode_");
         return jdbiStore;
     }
 

@@ -41,7 +41,7 @@ public final class RegulatedSql {
     final String insertSupersededVersion;
     final String replaceBody;
     final String makeTombstone;
-    /** Erases the texts of a message's stored versions (a redaction outside regulated mode). */
+    /** Removes a message's stored versions (a redaction outside regulated mode erases every text). */
     final String eraseVersions;
     /** Stored versions of some messages, by message sequence then number. Params conversationId, list messageIds. */
     final String messageVersions;
@@ -91,7 +91,7 @@ public final class RegulatedSql {
                 + " WHERE id = :messageId AND conversation_id = :conversationId");
         makeTombstone = t("UPDATE {p}messages SET body = '', redacted_at = :redactedAt"
                 + " WHERE id = :messageId AND conversation_id = :conversationId");
-        eraseVersions = t("UPDATE {p}message_versions SET body = NULL"
+        eraseVersions = t("DELETE FROM {p}message_versions"
                 + " WHERE message_id = :messageId AND conversation_id = :conversationId");
         messageVersions = t("SELECT v.message_id, v.number, v.body, v.written_at, v.superseded_at"
                 + " FROM {p}message_versions v JOIN {p}messages m ON m.id = v.message_id"

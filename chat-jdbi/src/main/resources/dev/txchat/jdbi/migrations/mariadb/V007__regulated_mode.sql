@@ -2,7 +2,7 @@
 -- change; the migrator applies whatever is missing, in version order, so the gap is harmless.
 -- 1. Messages carry when they were edited and redacted (null: never).
 -- 2. message_versions keeps the superseded texts of edited and redacted messages; the current
---    text stays on the message. A redaction outside regulated mode sets body to NULL.
+--    text stays on the message. A redaction outside regulated mode deletes them.
 -- 3. audit holds each conversation's hash chain, keyed by (conversation_id, seq); the
 --    (conversation_id, message_id) index serves the per-page comparison of messages and entries.
 --    entry is MEDIUMTEXT: TEXT holds 65,535 bytes, one short of the 64 KiB an entry may have.
