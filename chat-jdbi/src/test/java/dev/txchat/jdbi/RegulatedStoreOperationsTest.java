@@ -51,7 +51,10 @@ class RegulatedStoreOperationsTest {
 
     /** A conversation with {@code posts} messages written through the standard service. */
     private static Chat chat(Dialect dialect, int posts) {
-        JdbiChatStore store = TestDatabases.store(dialect);
+        return chat(TestDatabases.store(dialect), posts);
+    }
+
+    private static Chat chat(JdbiChatStore store, int posts) {
         String user = "reg-user-" + UUID.randomUUID();
         Actor business = Actor.business(user, null);
         try (ChatService chat = ChatService.builder().store(store).transactionDirectory(new FakeTransactionDirectory())
@@ -299,5 +302,33 @@ class RegulatedStoreOperationsTest {
                 .filteredOn(m -> m.sentByType() == ParticipantType.BUSINESS)
                 .extracting(Message::authorUserId).containsOnly(pseudonym);
         assertThat(chat.store().inTransaction((ChatStoreTransaction tx) -> tx.restrictedAmong(List.of(user)))).containsExactly(user);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void pseudonymisingAParticipantMovesTheMaintainedCountsWithTheName(Dialect dialect) {
+        JdbiChatStore store = TestDatabases.freshStore(dialect, "pseudo_");
+        try {
+            Chat chat = chat(store, 1);
+            Chat other = chat(store, 0);
+            String pseudonym = "pseudonym-" + UUID.randomUUID();
+            store.inTransaction((ChatStoreTransaction tx) -> tx.restrictProcessing(chat.user(), now()));
+
+            assertThat(store.inTransaction((ChatStoreTransaction tx) -> tx.pseudonymise(chat.user(), pseudonym, 100,
+                    now()))).isEqualTo(2);
+
+            assertThat(CountsCheck.mismatches(store)).isEmpty();
+            assertThat(store.inTransaction((ChatStoreTransaction tx) -> tx.countConversations(
+                    new dev.txchat.core.spi.ConversationQuery(dev.txchat.core.ConversationFilter.all(),
+                            new dev.txchat.core.spi.MemberScope(pseudonym, null))))).isEqualTo(1);
+            assertThat(store.inTransaction((ChatStoreTransaction tx) -> tx.countConversations(
+                    new dev.txchat.core.spi.ConversationQuery(dev.txchat.core.ConversationFilter.all(),
+                            new dev.txchat.core.spi.MemberScope(chat.user(), null))))).isZero();
+            assertThat(store.inTransaction((ChatStoreTransaction tx) -> tx.countConversations(
+                    new dev.txchat.core.spi.ConversationQuery(dev.txchat.core.ConversationFilter.all(),
+                            new dev.txchat.core.spi.MemberScope(other.user(), null))))).isEqualTo(1);
+        } finally {
+            TestDatabases.dropTables(store.jdbi(), "pseudo_");
+        }
     }
 }

@@ -41,12 +41,15 @@ final class JdbiRegulatedOperations {
 
     private final Handle handle;
     private final RegulatedSql sql;
+    /** The maintained conversation counts, which count business users by user id. */
+    private final ConversationCounts counts;
     /** Writes the transaction's pending message append, so that a statement sees it. */
     private final Runnable flushPending;
 
-    JdbiRegulatedOperations(Handle handle, RegulatedSql sql, Runnable flushPending) {
+    JdbiRegulatedOperations(Handle handle, RegulatedSql sql, ConversationCounts counts, Runnable flushPending) {
         this.handle = handle;
         this.sql = sql;
+        this.counts = counts;
         this.flushPending = flushPending;
     }
 
@@ -302,11 +305,20 @@ final class JdbiRegulatedOperations {
                 return Boolean.TRUE;
             }).list();
             if (!participants.isEmpty()) {
+                // locked in id order, as a participant change would lock each: the counts move with the names
+                List<String> locked = query(sql.lockConversations).bindList("ids", List.copyOf(conversations))
+                        .mapTo(String.class).list();
+                Map<ConversationId, Set<CountScopes.Key>> before = new LinkedHashMap<>();
+                for (String id : locked) {
+                    ConversationId conversation = ConversationId.parse(id);
+                    before.put(conversation, counts.scopes(conversation));
+                }
                 changed += update(sql.renameParticipants).bind("pseudonym", pseudonym).bind("userId", userId)
                         .bindList("ids", participants).execute();
                 update(sql.changeParticipantsVersions)
                         .bind("participantsVersion", ThreadLocalRandom.current().nextLong())
-                        .bindList("ids", List.copyOf(conversations)).execute();
+                        .bindList("ids", locked).execute();
+                before.forEach(counts::recount);
             }
         }
         if (changed < maxRows) {

@@ -103,7 +103,7 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         this.participantsCache = participantsCache;
         this.joined = joined;
         this.counts = new ConversationCounts(handle, sql);
-        this.regulated = new JdbiRegulatedOperations(handle, sql.regulated(), this::flush);
+        this.regulated = new JdbiRegulatedOperations(handle, sql.regulated(), counts, this::flush);
     }
 
     /** Runs a unit of work and writes what it left pending, before its transaction commits. */

@@ -65,6 +65,8 @@ public final class RegulatedSql {
     final String participantsByUser;
     final String renameParticipants;
     final String changeParticipantsVersions;
+    /** Locks conversation rows in id order. Params list ids. */
+    final String lockConversations;
     final String markPseudonymised;
 
     RegulatedSql(JdbcCustomization customization, String prefix) {
@@ -129,6 +131,7 @@ public final class RegulatedSql {
         // a new random version, as every participant change: no node keeps the old ids cached
         changeParticipantsVersions = t("UPDATE {p}conversations SET participants_version = :participantsVersion"
                 + " WHERE id IN (<ids>)");
+        lockConversations = t("SELECT id FROM {p}conversations WHERE id IN (<ids>) ORDER BY id FOR UPDATE");
         markPseudonymised = t("UPDATE {p}processing_restrictions SET pseudonymised_at = :at"
                 + " WHERE user_id = :userId AND pseudonymised_at IS NULL");
     }
