@@ -6,8 +6,8 @@ package dev.txchat.core;
  *
  * <p>Every call takes the {@link Actor} the host authenticated. Staff actors need the
  * permission {@link dev.txchat.core.spi.AccessPolicy} requires for the call (see
- * {@link dev.txchat.core.spi.ChatPermissions}); business actors may only view, post and
- * mark read, and only inside conversations they participate in. A conversation a
+ * {@link dev.txchat.core.spi.ChatPermissions}); business actors may only view, post, mark
+ * read, and edit or redact their own messages, and only inside conversations they participate in. A conversation a
  * business actor is not in is reported as {@link NotFoundException}, exactly as one that
  * does not exist.
  *

@@ -200,7 +200,12 @@ class TxchatMetricsTest {
                 .register("tx-9", new WalletOwner("bob", "acme-shop"));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         MeteredChatService chat = new MeteredChatService(
-                ChatService.builder().store(new InMemoryChatStore()).transactionDirectory(directory).build(), registry);
+                ChatService.builder().store(new InMemoryChatStore()).transactionDirectory(directory)
+                        .compliance(dev.txchat.core.CompliancePolicy.regulated(java.time.Duration.ofDays(1))).build(),
+                registry);
+        dev.txchat.core.Actor officer = dev.txchat.core.Actor.service("officer",
+                dev.txchat.core.spi.ChatPermissions.CONVERSATION_AUDITOR,
+                dev.txchat.core.spi.ChatPermissions.CONVERSATION_RETENTION_MANAGER);
         Conversation thread = chat.accountThread(SELLER, "acme-shop");
         chat.openTransactionChat(STAFF, new OpenTransactionChat("tx-9", ParticipantRef.businessUser("bob", "acme-shop"),
                 NewMessage.of("receipt?")));
@@ -214,6 +219,16 @@ class TxchatMetricsTest {
         chat.listMessages(SELLER, thread.id(), PageRequest.last(10));
         chat.markRead(STAFF, thread.id(), ParticipantType.BUSINESS);
         chat.ticket(STAFF, "tx-9");
+        var typo = chat.postMessage(SELLER, thread.id(), NewMessage.of("typo"));
+        chat.editMessage(SELLER, thread.id(), typo.id(), "fixed");
+        chat.redactMessage(SELLER, thread.id(), typo.id(), "not needed");
+        chat.messageHistory(officer, thread.id(), typo.id());
+        chat.verifyAudit(officer, thread.id());
+        chat.placeLegalHold(officer, thread.id(), "matter 1");
+        chat.releaseLegalHold(officer, thread.id(), "matter 1 closed");
+        chat.purgeExpired(officer);
+        chat.exportConversation(officer, thread.id(), java.io.OutputStream.nullOutputStream());
+        chat.restrictProcessing(officer, "someone");
         chat.deleteConversation(STAFF, direct.id());
         chat.feed().read(FeedPosition.START, 10);
         chat.feed().subscribe("metered", entry -> { }).close();

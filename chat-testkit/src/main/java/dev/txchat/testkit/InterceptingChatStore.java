@@ -2,13 +2,20 @@ package dev.txchat.testkit;
 
 import dev.txchat.core.ConversationId;
 import dev.txchat.core.Message;
+import dev.txchat.core.MessageId;
+import dev.txchat.core.MessageVersion;
 import dev.txchat.core.Participant;
 import dev.txchat.core.ParticipantId;
 import dev.txchat.core.ParticipantRef;
 import dev.txchat.core.ParticipantType;
 import dev.txchat.core.TicketId;
 import dev.txchat.core.TransactionTicket;
+import dev.txchat.core.spi.AuditRecord;
 import dev.txchat.core.spi.ChatStore;
+import dev.txchat.core.spi.ComplianceState;
+import dev.txchat.core.spi.LegalHold;
+import dev.txchat.core.spi.ProcessingRestriction;
+import dev.txchat.core.spi.PurgedMessages;
 import dev.txchat.core.spi.ChatStoreTransaction;
 import dev.txchat.core.spi.ConversationKey;
 import dev.txchat.core.spi.ConversationQuery;
@@ -18,7 +25,9 @@ import dev.txchat.core.spi.NewStoredMessage;
 import dev.txchat.core.spi.Stored;
 import dev.txchat.core.spi.StoredConversation;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +47,8 @@ final class InterceptingChatStore implements ChatStore {
     private final ChatStore delegate;
     private final AtomicReference<Runnable> afterFindLive = new AtomicReference<>();
     private final AtomicReference<Runnable> afterFeedAppend = new AtomicReference<>();
+    private final AtomicReference<Runnable> afterPurgeCandidates = new AtomicReference<>();
+    private final AtomicReference<java.util.function.IntConsumer> pageReads = new AtomicReference<>();
 
     InterceptingChatStore(ChatStore delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -56,6 +67,36 @@ final class InterceptingChatStore implements ChatStore {
      */
     void afterAppendingToFeed(Runnable hook) {
         afterFeedAppend.set(hook);
+    }
+
+    /**
+     * Runs {@code hook} once, in the calling unit of work, right after the next listing of
+     * purge candidates: before the purge has locked any of them.
+     */
+    void afterListingPurgeCandidates(Runnable hook) {
+        afterPurgeCandidates.set(hook);
+    }
+
+    /**
+     * Tells {@code observer} the number of rows of every page of messages, versions or audit
+     * entries read, until set to null: the export tests check that no read is unbounded and
+     * that the document reaches its stream while pages are still being read.
+     */
+    void onPageRead(java.util.function.IntConsumer observer) {
+        pageReads.set(observer);
+    }
+
+    private <R> List<R> observed(List<R> page) {
+        java.util.function.IntConsumer observer = pageReads.get();
+        if (observer != null) {
+            observer.accept(page.size());
+        }
+        return page;
+    }
+
+    @Override
+    public boolean supportsRegulatedMode() {
+        return delegate.supportsRegulatedMode();
     }
 
     @Override
@@ -168,7 +209,7 @@ final class InterceptingChatStore implements ChatStore {
         @Override
         public List<Message> listMessages(ConversationId conversationId, Long boundSequence, boolean forward,
                                           int limit) {
-            return tx.listMessages(conversationId, boundSequence, forward, limit);
+            return observed(tx.listMessages(conversationId, boundSequence, forward, limit));
         }
 
         @Override
@@ -228,6 +269,107 @@ final class InterceptingChatStore implements ChatStore {
         @Override
         public int pruneFeed(Instant committedBefore, int max) {
             return tx.pruneFeed(committedBefore, max);
+        }
+    
+        // ---- regulated mode, forwarded ------------------------------------------------------------
+
+        @Override
+        public Optional<StoredConversation> lockConversationWithCompliance(ConversationId id) {
+            return tx.lockConversationWithCompliance(id);
+        }
+
+        @Override
+        public ComplianceState complianceState(ConversationId id) {
+            return tx.complianceState(id);
+        }
+
+        @Override
+        public void appendAudit(List<AuditRecord> entries) {
+            tx.appendAudit(entries);
+        }
+
+        @Override
+        public List<AuditRecord> readAudit(ConversationId conversationId, long afterSequence, int limit) {
+            return observed(tx.readAudit(conversationId, afterSequence, limit));
+        }
+
+        @Override
+        public List<AuditRecord> auditOfMessages(ConversationId conversationId, Collection<MessageId> messageIds) {
+            return observed(tx.auditOfMessages(conversationId, messageIds));
+        }
+
+        @Override
+        public Optional<Message> findMessage(ConversationId conversationId, MessageId messageId) {
+            return tx.findMessage(conversationId, messageId);
+        }
+
+        @Override
+        public Optional<Message> editMessage(ConversationId conversationId, MessageId messageId, String body,
+                                             Instant editedAt) {
+            return tx.editMessage(conversationId, messageId, body, editedAt);
+        }
+
+        @Override
+        public Optional<Message> redactMessage(ConversationId conversationId, MessageId messageId,
+                                               Instant redactedAt, boolean keepContent) {
+            return tx.redactMessage(conversationId, messageId, redactedAt, keepContent);
+        }
+
+        @Override
+        public List<MessageVersion> messageVersions(ConversationId conversationId,
+                                                    Collection<MessageId> messageIds) {
+            return observed(tx.messageVersions(conversationId, messageIds));
+        }
+
+        @Override
+        public boolean placeLegalHold(ConversationId conversationId, LegalHold hold) {
+            return tx.placeLegalHold(conversationId, hold);
+        }
+
+        @Override
+        public Optional<LegalHold> releaseLegalHold(ConversationId conversationId) {
+            return tx.releaseLegalHold(conversationId);
+        }
+
+        @Override
+        public List<ConversationId> purgeCandidates(Instant createdBefore, ConversationId after, int limit) {
+            List<ConversationId> candidates = tx.purgeCandidates(createdBefore, after, limit);
+            Runnable hook = afterPurgeCandidates.getAndSet(null);
+            if (hook != null) {
+                hook.run();
+            }
+            return candidates;
+        }
+
+        @Override
+        public PurgedMessages purgeMessages(ConversationId conversationId, Instant createdBefore, int max) {
+            return tx.purgeMessages(conversationId, createdBefore, max);
+        }
+
+        @Override
+        public int purgeAudit(ConversationId conversationId, long throughSequence) {
+            return tx.purgeAudit(conversationId, throughSequence);
+        }
+
+        @Override
+        public boolean restrictProcessing(String userId, Instant since) {
+            return tx.restrictProcessing(userId, since);
+        }
+
+        @Override
+        public Set<String> restrictedAmong(Collection<String> userIds) {
+            return tx.restrictedAmong(userIds);
+        }
+
+        @Override
+        public List<ProcessingRestriction> restrictionsToPseudonymise(Instant sinceBefore, String afterUserId,
+                                                                      int limit) {
+            return tx.restrictionsToPseudonymise(sinceBefore, afterUserId, limit);
+        }
+
+        @Override
+        public int pseudonymise(String userId, String pseudonym, int maxRows, Instant at) {
+            return tx.pseudonymise(userId, pseudonym, maxRows, at);
         }
     }
 }

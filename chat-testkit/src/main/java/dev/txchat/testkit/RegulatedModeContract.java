@@ -73,8 +73,9 @@ public abstract class RegulatedModeContract {
     protected static final Duration MAXIMUM_RETENTION = Duration.ofDays(2 * 365);
     private static final Duration LISTENER_TIMEOUT = Duration.ofSeconds(60);
 
-    /** The store under test, from {@link #createStore()} before each test. */
+    /** The store under test, from {@link #createStore()} before each test, wrapped to inject pauses. */
     protected ChatStore store;
+    private InterceptingChatStore intercepting;
     protected FakeTransactionDirectory directory;
     protected MutableClock clock;
     /** Every event the regulated service delivered, in order. */
@@ -107,7 +108,8 @@ public abstract class RegulatedModeContract {
 
     @BeforeEach
     void setUpServices() {
-        store = createStore();
+        intercepting = new InterceptingChatStore(createStore());
+        store = intercepting;
         directory = new FakeTransactionDirectory();
         clock = MutableClock.startingAtEpochDay();
         events = new CopyOnWriteArrayList<>();
@@ -267,6 +269,50 @@ public abstract class RegulatedModeContract {
         assertThat(regulated.listMessages(admin, w.id, PageRequest.first(100)).nodes())
                 .filteredOn(ParticipantMessage::isRedacted).extracting(ParticipantMessage::id)
                 .containsExactly(insiders.id());
+    }
+
+    @Test
+    void aMessageIsOnlyReachedThroughItsOwnConversation() {
+        World a = new World(regulated);
+        World b = new World(regulated);
+        ParticipantMessage inA = regulated.postMessage(a.insider, a.id, NewMessage.of("in a"));
+        World third = new World(regulated);
+
+        assertThatThrownBy(() -> regulated.editMessage(a.insider, b.id, inA.id(), "moved"))
+                .isInstanceOf(dev.txchat.core.NotFoundException.class);
+        assertThatThrownBy(() -> regulated.redactMessage(admin, b.id, inA.id(), "wrong place"))
+                .isInstanceOf(dev.txchat.core.NotFoundException.class);
+        assertThatThrownBy(() -> regulated.messageHistory(admin, third.id, inA.id()))
+                .isInstanceOf(dev.txchat.core.NotFoundException.class);
+        assertThat(regulated.messageHistory(admin, a.id, inA.id())).singleElement()
+                .satisfies(v -> assertThat(v.body()).isEqualTo("in a"));
+    }
+
+    @Test
+    void badArgumentsAreValidationErrorsNamingTheFieldAndWriteNothing() {
+        World w = new World(regulated);
+        ParticipantMessage posted = regulated.postMessage(w.insider, w.id, NewMessage.of("hello"));
+        List<String> before = auditActions(w.id);
+
+        assertThatThrownBy(() -> regulated.editMessage(w.insider, w.id, null, "x"))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("messageId")).isTrue());
+        assertThatThrownBy(() -> regulated.redactMessage(w.insider, w.id, posted.id(), "x".repeat(1001)))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("reason")).isTrue());
+        assertThatThrownBy(() -> regulated.redactMessage(w.insider, w.id, posted.id(), "line\u202Ebreak"))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("reason")).isTrue());
+        assertThatThrownBy(() -> regulated.placeLegalHold(admin, w.id, "\u200B"))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("reason")).isTrue());
+        assertThatThrownBy(() -> regulated.restrictProcessing(admin, " "))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("userId")).isTrue());
+        assertThatThrownBy(() -> regulated.exportConversation(admin, w.id, null))
+                .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.hasErrorOn("out")).isTrue());
+        assertThatThrownBy(() -> regulated.releaseLegalHold(admin, w.id, "no hold"))
+                .isInstanceOf(ConflictException.class);
+
+        assertThat(auditActions(w.id)).isEqualTo(before);
+        // a reason holding a card number is kept masked
+        regulated.redactMessage(w.insider, w.id, posted.id(), "contained 4111 1111 1111 1111");
+        assertThat(exportText(w.id)).doesNotContain("4111 1111 1111 1111").contains("contained **** 1111");
     }
 
     @Test
@@ -462,6 +508,59 @@ public abstract class RegulatedModeContract {
         assertThat(verification.messagesChecked()).isEqualTo(1);
     }
 
+    @Test
+    void aHoldPlacedWhileAPurgeListsItsCandidatesWinsOverThePurge() {
+        World w = new World(regulated);
+        regulated.postMessage(w.insider, w.id, NewMessage.of("evidence"));
+        clock.advance(MAXIMUM_RETENTION.plusDays(1));
+        java.util.concurrent.FutureTask<Void> hold = new java.util.concurrent.FutureTask<>(
+                () -> regulated.placeLegalHold(admin, w.id, "subpoena arrived"), null);
+        // the purge has listed the conversation as a candidate; the hold commits before it is locked
+        intercepting.afterListingPurgeCandidates(() -> startAndLetRun(hold));
+
+        purgeAll();
+        awaitDone(hold);
+
+        assertThat(exportText(w.id)).contains("evidence", "subpoena arrived");
+        assertThat(auditActions(w.id)).doesNotContain("PURGE_CHECKPOINT");
+        assertThat(regulated.verifyAudit(admin, w.id).valid()).isTrue();
+    }
+
+    @Test
+    void concurrentWritersKeepOneChainWithoutGapsOrForks() {
+        World w = new World(regulated);
+        int threads = 8;
+        int postsEach = 10;
+        List<Actor> writers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            writers.add(i % 2 == 0 ? w.insider : Actor.service(uid("staff"),
+                    ChatPermissions.CONVERSATION_MESSAGE_CREATION_EXECUTOR));
+        }
+        Concurrently.run(threads, index -> {
+            Actor writer = writers.get(index);
+            for (int i = 0; i < postsEach; i++) {
+                ParticipantMessage posted = regulated.postMessage(writer, w.id, NewMessage.of(index + "/" + i));
+                if (i % 3 == 0) {
+                    regulated.editMessage(writer, w.id, posted.id(), index + "/" + i + " edited");
+                }
+                if (i % 4 == 0) {
+                    regulated.markRead(writer, w.id,
+                            writer.isService() ? ParticipantType.BUSINESS : ParticipantType.SERVICE);
+                }
+            }
+            return null;
+        });
+
+        AuditVerification verification = regulated.verifyAudit(admin, w.id);
+        assertThat(verification.valid()).as("%s", verification).isTrue();
+        List<String> actions = auditActions(w.id);
+        assertThat(actions).filteredOn("MESSAGE_POSTED"::equals).hasSize(threads * postsEach + 1);
+        assertThat(actions).filteredOn("MESSAGE_EDITED"::equals).hasSize(threads * 4);
+        // the staff writers joined on their first post: one entry each
+        assertThat(actions).filteredOn("PARTICIPANT_ADDED"::equals).hasSize(threads / 2);
+        assertThat(verification.entriesChecked()).isEqualTo(actions.size());
+    }
+
     // =====================================================================================
     // Restriction of processing
     // =====================================================================================
@@ -527,6 +626,43 @@ public abstract class RegulatedModeContract {
         assertThat(export).contains("\"valid\":true");
     }
 
+    @Test
+    void theExportStreamsInBoundedPages() {
+        World w = new World(regulated);
+        int messages = 1_234;
+        for (int i = 0; i < messages; i++) {
+            regulated.postMessage(w.insider, w.id, NewMessage.of("message number " + i));
+        }
+        List<Integer> pages = new CopyOnWriteArrayList<>();
+        long[] writtenWhenReading = {0};
+        long[] written = {0};
+        java.io.OutputStream out = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                written[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                written[0] += len;
+            }
+        };
+        intercepting.onPageRead(rows -> {
+            pages.add(rows);
+            writtenWhenReading[0] = written[0];
+        });
+        try {
+            regulated.exportConversation(admin, w.id, out);
+        } finally {
+            intercepting.onPageRead(null);
+        }
+
+        assertThat(pages).isNotEmpty().allSatisfy(rows -> assertThat(rows).isLessThanOrEqualTo(500));
+        // the last page was read after most of the document had gone out: nothing waited for the whole
+        assertThat(writtenWhenReading[0]).isGreaterThan(written[0] / 2);
+        assertThat(written[0]).isGreaterThan(messages * 50L);
+    }
+
     private final String w0tx = uid("tx");
     private final String w0user = uid("user");
     private final String w0org = uid("org");
@@ -572,6 +708,34 @@ public abstract class RegulatedModeContract {
         World(ChatService chat) {
             id = chat.startConversation(admin, new StartConversation(
                     ParticipantRef.businessUser(insider.userId(), org), "a chat", NewMessage.of("welcome"))).id();
+        }
+    }
+
+    /**
+     * Starts {@code task} on another thread and returns when it finished or waits on a lock
+     * the calling unit of work holds (a store that serializes units of work runs it after).
+     */
+    private static void startAndLetRun(java.util.concurrent.FutureTask<Void> task) {
+        Thread thread = new Thread(task, "txchat-regulated-interleaved");
+        thread.setDaemon(true);
+        thread.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        int waitingSeen = 0;
+        while (!task.isDone()) {
+            Thread.State state = thread.getState();
+            waitingSeen = state == Thread.State.WAITING || state == Thread.State.BLOCKED ? waitingSeen + 1 : 0;
+            if (waitingSeen >= 200 || System.nanoTime() > deadline) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private static void awaitDone(java.util.concurrent.FutureTask<Void> task) {
+        try {
+            task.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the interleaved call failed: " + e, e);
         }
     }
 

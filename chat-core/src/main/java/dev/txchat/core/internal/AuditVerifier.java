@@ -166,8 +166,7 @@ final class AuditVerifier {
         long storedVersions = stored.size();
         if (m.isRedacted()) {
             if (redaction == null) {
-                fail(recorded.get(recorded.size() - 1).sequence(), "message " + m.id()
-                        + " is redacted but no audit entry records it");
+                fail(0, "message " + m.id() + " is redacted but no audit entry records it");
             } else if (!m.body().isEmpty()) {
                 fail(redaction.sequence(), "the tombstone of message " + m.id() + " holds text");
             }
@@ -185,9 +184,9 @@ final class AuditVerifier {
         long current = storedVersions + 1;
         AuditRecord r = byVersion.get(current);
         if (r == null) {
-            AuditRecord newest = byVersion.get(lastVersion);
-            fail(newest == null ? 0 : newest.sequence(), "message " + m.id() + " holds version " + current
-                    + " but the chain records version " + lastVersion);
+            // no entry recorded the text it holds: naming an entry that does match would mislead
+            fail(0, "message " + m.id() + " holds version " + current + " but the chain records version "
+                    + lastVersion);
         } else if (!AuditChain.sha256(m.body()).equals(hashByVersion.get(current))) {
             fail(r.sequence(), "the stored text of message " + m.id() + " does not match entry " + r.sequence());
         }

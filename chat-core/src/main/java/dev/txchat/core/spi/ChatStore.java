@@ -6,7 +6,8 @@ import java.util.function.Function;
  * The persistence port. {@code JdbiChatStore} (module {@code chat-jdbi}) and
  * {@code InMemoryChatStore} (module {@code chat-testkit}) implement it; every
  * implementation must pass the testkit's {@code ChatStoreContract} and
- * {@code ChatServiceContract}.
+ * {@code ChatServiceContract}, and one that {@link #supportsRegulatedMode() supports regulated
+ * mode} also its {@code RegulatedModeContract}.
  *
  * <p>A store is small and dumb but atomic. It decides no policy: access rules, validation
  * and content rules live in the core. What it does guarantee, under any concurrency, is
