@@ -10,7 +10,8 @@
 --    statement that locks the row reads them, current after any lock wait. MariaDB has no
 --    statement that inserts into one table and updates another, so a trigger moves the head
 --    as each entry is inserted: appendAudit stays one statement. Existing conversations have
---    no chain: head 0, genesis hash, no hold.
+--    no chain: head 0, genesis hash, no hold. Creating the trigger needs the TRIGGER privilege
+--    and, on a server with binary logging on, SUPER or log_bin_trust_function_creators = 1.
 -- 5. processing_restrictions lists the users restricted under GDPR Art. 18; the author index
 --    lets purgeExpired pseudonymise one user's messages without scanning every message.
 
