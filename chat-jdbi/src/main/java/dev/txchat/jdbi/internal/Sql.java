@@ -270,7 +270,8 @@ public final class Sql {
             + " c.unread_from_service, c.unread_from_business, c.participants_version,"
             + " m.id AS m_id, m.seq AS m_seq, m.sender_id AS m_sender_id, m.sent_by_type AS m_sent_by_type,"
             + " m.author_user_id AS m_author_user_id, m.body AS m_body, m.client_message_id AS m_client_message_id,"
-            + " m.created_at AS m_created_at, m.read_at AS m_read_at"
+            + " m.created_at AS m_created_at, m.read_at AS m_read_at, m.edited_at AS m_edited_at,"
+            + " m.redacted_at AS m_redacted_at"
             + " FROM (SELECT c.id, c.kind, c.ticket_id, c.transaction_id, c.organization_id, c.subject, c.status,"
             + " c.created_at, c.last_activity_at, c.message_count, c.unread_from_service, c.unread_from_business,"
             + " c.participants_version, c.last_message_id FROM {p}conversations c";
