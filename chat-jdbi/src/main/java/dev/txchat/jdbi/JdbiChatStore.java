@@ -435,6 +435,15 @@ public final class JdbiChatStore implements ChatStore {
         }
     }
 
+    /**
+     * True: every regulated-mode operation is implemented (schema V007), on H2, PostgreSQL and
+     * MariaDB alike.
+     */
+    @Override
+    public boolean supportsRegulatedMode() {
+        return true;
+    }
+
     @Override
     public String toString() {
         Sql resolved = sql;

@@ -114,7 +114,7 @@ final class TestDatabases {
 
     static void dropTables(Jdbi jdbi, String prefix) {
         jdbi.useHandle(h -> {
-            for (String table : List.of("messages", "participants", "conversations", "tickets", "secrets",
+            for (String table : List.of("audit", "message_versions", "processing_restrictions", "messages", "participants", "conversations", "tickets", "secrets",
                     "feed", "feed_head", "feed_subscriptions", "conversation_counts", "schema_version", "schema_lock")) {
                 h.execute("DROP TABLE IF EXISTS " + prefix + table);
             }

@@ -12,11 +12,17 @@ import dev.txchat.core.PageRequest;
 import dev.txchat.core.ParticipantMessage;
 import dev.txchat.core.ParticipantRef;
 import dev.txchat.core.TransactionChat;
+import dev.txchat.core.Message;
+import dev.txchat.core.MessageVersion;
 import dev.txchat.core.spi.ChatPermissions;
+import dev.txchat.core.spi.ChatStoreTransaction;
+import dev.txchat.core.spi.ComplianceState;
+import dev.txchat.core.spi.StoredConversation;
 import dev.txchat.core.spi.WalletOwner;
 import dev.txchat.jdbi.internal.Migrator;
 import dev.txchat.jdbi.internal.Sql;
 import dev.txchat.testkit.FakeTransactionDirectory;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,7 +36,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * re-keys every open transaction chat to (transaction, user, organization), so reopening
  * an old chat appends to it instead of creating a second one, while a deleted chat stays
  * out of the way and another organization's user with the same id gets a chat of its own.
- * The old rows are written with the SQL version 1 of the library wrote.
+ * The old rows are written with the SQL version 1 of the library wrote. V007 leaves them without
+ * an audit chain or legal hold, and their messages unedited but editable.
  */
 class UpgradeFromV001Test {
 
@@ -91,6 +98,23 @@ class UpgradeFromV001Test {
             }
             // and the counts kept since then still do
             assertThat(CountsCheck.mismatches(store)).isEmpty();
+            // V007: a conversation written before it has no audit chain and no hold, its messages no edit, and
+            // an edit of an old message keeps the text version 1 wrote as the message's first version
+            ConversationId liveId = ConversationId.parse(live);
+            Instant editedAt = Instant.ofEpochSecond(5);
+            store.inTransaction((ChatStoreTransaction t) -> {
+                StoredConversation locked = t.lockConversationWithCompliance(liveId).orElseThrow();
+                assertThat(locked.compliance()).isEqualTo(ComplianceState.NONE);
+                assertThat(t.purgeCandidates(Instant.ofEpochSecond(1), null, 100)).contains(liveId);
+                Message old = t.listMessages(liveId, null, true, 1).get(0);
+                assertThat(old.editedAt()).isNull();
+                assertThat(old.redactedAt()).isNull();
+                assertThat(t.editMessage(liveId, old.id(), "edited after the upgrade", editedAt).orElseThrow()
+                        .body()).isEqualTo("edited after the upgrade");
+                assertThat(t.messageVersions(liveId, List.of(old.id()))).containsExactly(new MessageVersion(old.id(),
+                        1, "written by version 1", old.createdAt(), editedAt, false));
+                return null;
+            });
         } finally {
             TestDatabases.dropTables(jdbi, prefix);
         }

@@ -1104,6 +1104,6 @@ public final class InMemoryChatStore implements ChatStore {
 
     private static Message withReadAt(Message m, Instant readAt) {
         return new Message(m.id(), m.conversationId(), m.sequence(), m.senderId(), m.sentByType(), m.authorUserId(),
-                m.body(), m.createdAt(), readAt, m.clientMessageId());
+                m.body(), m.createdAt(), readAt, m.clientMessageId(), m.editedAt(), m.redactedAt());
     }
 }

@@ -83,6 +83,19 @@ final class ConversationCounts {
         });
     }
 
+    /**
+     * The scopes a conversation counts in now; with {@link #recount}, recounts it around a
+     * change that is neither an addition nor a removal (a participant's user id pseudonymised).
+     */
+    Set<Key> scopes(ConversationId id) {
+        return readState(id).map(s -> CountScopes.keysOf(s.kind, s.status, s.all())).orElse(Set.of());
+    }
+
+    /** Moves a conversation from the scopes it counted in {@code before} to those it counts in now. */
+    void recount(ConversationId id, Set<Key> before) {
+        change(id, before, scopes(id));
+    }
+
     private void change(ConversationId id, Set<Key> before, Set<Key> after) {
         Map<Key, Integer> deltas = CountScopes.difference(before, after);
         if (deltas.isEmpty()) {

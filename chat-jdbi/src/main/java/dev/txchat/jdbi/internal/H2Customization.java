@@ -72,6 +72,16 @@ final class H2Customization extends JdbcCustomization {
         return true;
     }
 
+    /**
+     * The entries are selected from the updated conversation row's delta table joined with the
+     * rows, as the message append does: the row exists (its lock is held), so every row is inserted.
+     */
+    @Override
+    String appendAuditMovingHead(String insertInto, String values, String moveHead) {
+        return insertInto + " SELECT v.* FROM FINAL TABLE (" + moveHead + ") head CROSS JOIN (VALUES " + values
+                + ") v";
+    }
+
     @Override
     String deleteOldestFeedEntries(String feedTable, String where) {
         return "DELETE FROM " + feedTable + " " + where + " FETCH FIRST :max ROWS ONLY";

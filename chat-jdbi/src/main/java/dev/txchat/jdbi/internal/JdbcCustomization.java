@@ -74,6 +74,18 @@ public abstract class JdbcCustomization {
     }
 
     /**
+     * The one statement that inserts audit entries of one conversation and moves that
+     * conversation's audit head (columns of its row, read by the locking statement): regulated
+     * mode's {@code postMessage} may cost only this one statement more.
+     *
+     * @param insertInto {@code INSERT INTO <audit> (<columns>)}
+     * @param values     the rows, {@code (:a0, :b0, ...), (:a1, ...)}
+     * @param moveHead   the update of the conversation row, parameters {@code :headSeq, :headHash,
+     *                   :headConversationId}
+     */
+    abstract String appendAuditMovingHead(String insertInto, String values, String moveHead);
+
+    /**
      * Whether an {@code INSERT … SELECT} can read the row an {@code UPDATE} in the same
      * statement changed ({@code FINAL TABLE (UPDATE …)}), so a message and its conversation's
      * counters are written in one statement without a data-modifying CTE.

@@ -33,7 +33,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import dev.txchat.core.MessageVersion;
+import dev.txchat.core.spi.AuditRecord;
+import dev.txchat.core.spi.ComplianceState;
+import dev.txchat.core.spi.LegalHold;
+import dev.txchat.core.spi.ProcessingRestriction;
+import dev.txchat.core.spi.PurgedMessages;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -82,6 +90,9 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
     /** The maintained conversation counts: changed with every conversation and participant change. */
     private final ConversationCounts counts;
 
+    /** Regulated mode's operations, delegated to one line each. */
+    private final JdbiRegulatedOperations regulated;
+
     /** Runs once the feed entries this unit of work appended are committed (wakes other nodes). */
     private final Runnable feedCommitted;
     private boolean appendedToFeed;
@@ -94,6 +105,7 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         this.participantsCache = participantsCache;
         this.joined = joined;
         this.counts = new ConversationCounts(handle, sql);
+        this.regulated = new JdbiRegulatedOperations(handle, sql.regulated(), counts, this::flush);
     }
 
     /** Runs a unit of work and writes what it left pending, before its transaction commits. */
@@ -422,7 +434,16 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
 
     @Override
     public Optional<StoredConversation> lockConversation(ConversationId id) {
-        return locked(sql.lockConversation, id.toString());
+        return locked(sql.lockConversation, id.toString(), null);
+    }
+
+    /** One locking statement reads the row with its audit head and legal hold (columns of the row). */
+    @Override
+    public Optional<StoredConversation> lockConversationWithCompliance(ConversationId id) {
+        ComplianceState[] compliance = {ComplianceState.NONE};
+        return locked(sql.regulated().lockConversationWithCompliance, id.toString(),
+                rs -> compliance[0] = JdbiRegulatedOperations.compliance(rs))
+                .map(c -> c.withCompliance(compliance[0]));
     }
 
     @Override
@@ -436,7 +457,7 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         }
         // one locking read by key: a delete that committed while it waited has cleared the key,
         // and the row is then not returned
-        return locked(sql.lockLiveConversation, liveKey)
+        return locked(sql.lockLiveConversation, liveKey, null)
                 .filter(c -> !c.conversation().isDeleted());
     }
 
@@ -444,9 +465,10 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
      * Runs a locking read of one conversation row ({@code key} its only parameter), then
      * attaches its participants: from the cache when the locked row's version matches, else
      * read (under the lock, so consistent with that version) and cached. The newest message is
-     * not loaded: writers never need it.
+     * not loaded: writers never need it. {@code alsoRead}, if any, reads the statement's further
+     * columns from the same row.
      */
-    private Optional<StoredConversation> locked(String lockingRead, String key) {
+    private Optional<StoredConversation> locked(String lockingRead, String key, AlsoRead alsoRead) {
         flush();
         ConversationRow r;
         // plain JDBC, mapped by column index: see runUpdate
@@ -457,6 +479,9 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                     return Optional.empty();
                 }
                 r = lockedRow(rs);
+                if (alsoRead != null) {
+                    alsoRead.read(rs);
+                }
             }
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
@@ -470,6 +495,12 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
             cacheParticipants(r, participants);
         }
         return Optional.of(r.toStored(participants));
+    }
+
+    /** Reads more columns of a locked row. */
+    @FunctionalInterface
+    private interface AlsoRead {
+        void read(ResultSet rs) throws SQLException;
     }
 
     @Override
@@ -675,6 +706,95 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
         return marked;
     }
 
+    // ---- regulated mode (JdbiRegulatedOperations) -----------------------------------------------
+
+    @Override
+    public ComplianceState complianceState(ConversationId id) {
+        return regulated.complianceState(id);
+    }
+
+    @Override
+    public void appendAudit(List<AuditRecord> entries) {
+        regulated.appendAudit(entries);
+    }
+
+    @Override
+    public List<AuditRecord> readAudit(ConversationId conversationId, long afterSequence, int limit) {
+        return regulated.readAudit(conversationId, afterSequence, limit);
+    }
+
+    @Override
+    public List<AuditRecord> auditOfMessages(ConversationId conversationId, Collection<MessageId> messageIds) {
+        return regulated.auditOfMessages(conversationId, messageIds);
+    }
+
+    @Override
+    public Optional<Message> findMessage(ConversationId conversationId, MessageId messageId) {
+        return regulated.findMessage(conversationId, messageId);
+    }
+
+    @Override
+    public Optional<Message> editMessage(ConversationId conversationId, MessageId messageId, String body,
+                                         Instant editedAt) {
+        return regulated.editMessage(conversationId, messageId, body, editedAt);
+    }
+
+    @Override
+    public Optional<Message> redactMessage(ConversationId conversationId, MessageId messageId, Instant redactedAt,
+                                           boolean keepContent) {
+        return regulated.redactMessage(conversationId, messageId, redactedAt, keepContent);
+    }
+
+    @Override
+    public List<MessageVersion> messageVersions(ConversationId conversationId, Collection<MessageId> messageIds) {
+        return regulated.messageVersions(conversationId, messageIds);
+    }
+
+    @Override
+    public boolean placeLegalHold(ConversationId conversationId, LegalHold hold) {
+        return regulated.placeLegalHold(conversationId, hold);
+    }
+
+    @Override
+    public Optional<LegalHold> releaseLegalHold(ConversationId conversationId) {
+        return regulated.releaseLegalHold(conversationId);
+    }
+
+    @Override
+    public List<ConversationId> purgeCandidates(Instant createdBefore, ConversationId after, int limit) {
+        return regulated.purgeCandidates(createdBefore, after, limit);
+    }
+
+    @Override
+    public PurgedMessages purgeMessages(ConversationId conversationId, Instant createdBefore, int max) {
+        return regulated.purgeMessages(conversationId, createdBefore, max);
+    }
+
+    @Override
+    public int purgeAudit(ConversationId conversationId, long throughSequence) {
+        return regulated.purgeAudit(conversationId, throughSequence);
+    }
+
+    @Override
+    public boolean restrictProcessing(String userId, Instant since) {
+        return regulated.restrictProcessing(userId, since);
+    }
+
+    @Override
+    public Set<String> restrictedAmong(Collection<String> userIds) {
+        return regulated.restrictedAmong(userIds);
+    }
+
+    @Override
+    public List<ProcessingRestriction> restrictionsToPseudonymise(Instant sinceBefore, String afterUserId, int limit) {
+        return regulated.restrictionsToPseudonymise(sinceBefore, afterUserId, limit);
+    }
+
+    @Override
+    public int pseudonymise(String userId, String pseudonym, int maxRows, Instant at) {
+        return regulated.pseudonymise(userId, pseudonym, maxRows, at);
+    }
+
     // ---- helpers ------------------------------------------------------------------------------
 
     /** A query, after writing any pending append so that the query sees it. */
@@ -847,7 +967,7 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
                 rs.getLong("seq"), new ParticipantId(uuid(rs, "sender_id")),
                 ParticipantType.valueOf(rs.getString("sent_by_type")), rs.getString("author_user_id"),
                 rs.getString("body"), instant(rs, "created_at"), instant(rs, "read_at"),
-                rs.getString("client_message_id"));
+                rs.getString("client_message_id"), instant(rs, "edited_at"), instant(rs, "redacted_at"));
     }
 
     /**
@@ -873,7 +993,8 @@ public final class JdbiStoreTransaction implements ChatStoreTransaction {
             last = new Message(new MessageId(UUID.fromString(lastId)), id, rs.getLong("m_seq"),
                     new ParticipantId(uuid(rs, "m_sender_id")), ParticipantType.valueOf(rs.getString("m_sent_by_type")),
                     rs.getString("m_author_user_id"), rs.getString("m_body"), instant(rs, "m_created_at"),
-                    instant(rs, "m_read_at"), rs.getString("m_client_message_id"));
+                    instant(rs, "m_read_at"), rs.getString("m_client_message_id"), instant(rs, "m_edited_at"),
+                    instant(rs, "m_redacted_at"));
         }
         return new ConversationRow(id, ConversationKind.valueOf(rs.getString("kind")),
                 ticket == null ? null : new TicketId(ticket), rs.getString("transaction_id"),

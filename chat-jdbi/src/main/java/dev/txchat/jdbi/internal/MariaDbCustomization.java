@@ -43,6 +43,15 @@ final class MariaDbCustomization extends JdbcCustomization {
         return false;
     }
 
+    /**
+     * MariaDB has no statement that writes two tables; the V007 trigger {@code <prefix>audit_head}
+     * moves the head as each entry is inserted, so {@code moveHead} is not sent.
+     */
+    @Override
+    String appendAuditMovingHead(String insertInto, String values, String moveHead) {
+        return insertInto + " VALUES " + values;
+    }
+
     @Override
     String deleteOldestFeedEntries(String feedTable, String where) {
         return "DELETE FROM " + feedTable + " " + where + " ORDER BY position LIMIT :max";

@@ -49,11 +49,14 @@ public final class Migrator {
 
     /**
      * Every migration script, in order. Each dialect folder holds exactly these files (a test
-     * checks it); add new ones as {@code V002__what.sql} in every folder and here.
+     * checks it); add new ones as {@code V002__what.sql} in every folder and here. Versions may
+     * have gaps (V006 is reserved): each missing version is applied in order, whatever its number,
+     * so a V006 shipped later is applied after a V007 already was.
      */
     public static final List<String> SCRIPTS = List.of("V001__create_chat_tables.sql",
             "V002__organization_in_chat_key_and_secrets.sql", "V003__change_feed.sql",
-            "V004__conversation_counts.sql", "V005__write_path_without_history.sql");
+            "V004__conversation_counts.sql", "V005__write_path_without_history.sql",
+            "V007__regulated_mode.sql");
 
     private static final Pattern SCRIPT_NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     static final Duration LOCK_WAIT = Duration.ofSeconds(120);

@@ -38,6 +38,12 @@ final class PostgresCustomization extends JdbcCustomization {
         return sql.appendWithFeedInCtes(sentBy, feedRows);
     }
 
+    /** A data-modifying CTE, as {@link #appendMessageWithFeed}. */
+    @Override
+    String appendAuditMovingHead(String insertInto, String values, String moveHead) {
+        return "WITH appended AS (" + insertInto + " VALUES " + values + ") " + moveHead;
+    }
+
     @Override
     void underMigrationLock(Jdbi jdbi, String prefix, Consumer<Handle> apply) {
         jdbi.useHandle(h -> {

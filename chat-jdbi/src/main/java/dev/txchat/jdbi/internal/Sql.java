@@ -130,7 +130,8 @@ public final class Sql {
                 + " c.participants_version,"
                 + " m.id AS m_id, m.seq AS m_seq, m.sender_id AS m_sender_id, m.sent_by_type AS m_sent_by_type,"
                 + " m.author_user_id AS m_author_user_id, m.body AS m_body, m.client_message_id AS m_client_message_id,"
-                + " m.created_at AS m_created_at, m.read_at AS m_read_at,"
+                + " m.created_at AS m_created_at, m.read_at AS m_read_at, m.edited_at AS m_edited_at,"
+                + " m.redacted_at AS m_redacted_at,"
                 + " p.id AS p_id, p.conversation_id AS p_conversation_id, p.join_order AS p_join_order,"
                 + " p.participant_type AS p_participant_type, p.user_id AS p_user_id,"
                 + " p.organization_id AS p_organization_id, p.joined_at AS p_joined_at, p.left_at AS p_left_at"
@@ -214,7 +215,7 @@ public final class Sql {
                 + " body, client_message_id, created_at, read_at) VALUES (:id, :conversationId, :seq, :senderId,"
                 + " :sentByType, :authorUserId, :body, :clientMessageId, :createdAt, NULL)");
         selectMessageByClientId = t("SELECT id, conversation_id, seq, sender_id, sent_by_type, author_user_id, body,"
-                + " client_message_id, created_at, read_at FROM {p}messages"
+                + " client_message_id, created_at, read_at, edited_at, redacted_at FROM {p}messages"
                 + " WHERE conversation_id = :conversationId AND client_message_id = :clientMessageId");
         // GREATEST: a clock that stepped back never moves a conversation down the list
         bumpAfterServiceMessage = t("UPDATE {p}conversations SET message_count = :seq, last_message_id = :id,"
@@ -226,10 +227,10 @@ public final class Sql {
         appendAfterServiceMessage = c.insertsFromUpdate() ? appendFromBump(bumpAfterServiceMessage) : null;
         appendAfterBusinessMessage = c.insertsFromUpdate() ? appendFromBump(bumpAfterBusinessMessage) : null;
         messagesForward = t("SELECT id, conversation_id, seq, sender_id, sent_by_type, author_user_id, body,"
-                + " client_message_id, created_at, read_at FROM {p}messages"
+                + " client_message_id, created_at, read_at, edited_at, redacted_at FROM {p}messages"
                 + " WHERE conversation_id = :conversationId AND seq > :bound ORDER BY seq LIMIT :limit");
         messagesBackward = t("SELECT id, conversation_id, seq, sender_id, sent_by_type, author_user_id, body,"
-                + " client_message_id, created_at, read_at FROM {p}messages"
+                + " client_message_id, created_at, read_at, edited_at, redacted_at FROM {p}messages"
                 + " WHERE conversation_id = :conversationId AND seq < :bound ORDER BY seq DESC LIMIT :limit");
         markMessagesRead = t("UPDATE {p}messages SET read_at = :readAt"
                 + " WHERE conversation_id = :conversationId AND sent_by_type = :sentBy AND read_at IS NULL");
@@ -255,7 +256,8 @@ public final class Sql {
             + " c.unread_from_service, c.unread_from_business, c.participants_version,"
             + " m.id AS m_id, m.seq AS m_seq, m.sender_id AS m_sender_id, m.sent_by_type AS m_sent_by_type,"
             + " m.author_user_id AS m_author_user_id, m.body AS m_body, m.client_message_id AS m_client_message_id,"
-            + " m.created_at AS m_created_at, m.read_at AS m_read_at"
+            + " m.created_at AS m_created_at, m.read_at AS m_read_at, m.edited_at AS m_edited_at,"
+            + " m.redacted_at AS m_redacted_at"
             + " FROM {p}conversations c LEFT JOIN {p}messages m ON m.id = c.last_message_id";
 
     /**
@@ -268,7 +270,8 @@ public final class Sql {
             + " c.unread_from_service, c.unread_from_business, c.participants_version,"
             + " m.id AS m_id, m.seq AS m_seq, m.sender_id AS m_sender_id, m.sent_by_type AS m_sent_by_type,"
             + " m.author_user_id AS m_author_user_id, m.body AS m_body, m.client_message_id AS m_client_message_id,"
-            + " m.created_at AS m_created_at, m.read_at AS m_read_at"
+            + " m.created_at AS m_created_at, m.read_at AS m_read_at, m.edited_at AS m_edited_at,"
+            + " m.redacted_at AS m_redacted_at"
             + " FROM (SELECT c.id, c.kind, c.ticket_id, c.transaction_id, c.organization_id, c.subject, c.status,"
             + " c.created_at, c.last_activity_at, c.message_count, c.unread_from_service, c.unread_from_business,"
             + " c.participants_version, c.last_message_id FROM {p}conversations c";
@@ -394,6 +397,19 @@ public final class Sql {
     public String prefix() {
         return prefix;
     }
+
+    /** The regulated-mode statements (see {@link RegulatedSql}), built on first use. */
+    RegulatedSql regulated() {
+        RegulatedSql built = regulated;
+        if (built == null) {
+            // a race builds two equal instances: harmless
+            built = new RegulatedSql(customization, prefix);
+            regulated = built;
+        }
+        return built;
+    }
+
+    private volatile RegulatedSql regulated;
 
     /** The name of the migration history table. */
     public String schemaVersionTable() {
