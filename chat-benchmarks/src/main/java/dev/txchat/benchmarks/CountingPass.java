@@ -47,6 +47,8 @@ final class CountingPass {
             Poster txchatPost = Side.TXCHAT.create(env, "bench-bu-count");
             Poster rawPost = Side.RAW.create(env, "bench-bu-count");
             add("postMessage", 1, txchatPost::post, rawPost::post);
+            Poster regulatedPost = Side.REGULATED.create(env, "bench-bu-count");
+            add("postMessage in regulated mode (baseline: txchat, mode off)", 1, regulatedPost::post, txchatPost::post);
 
             Page<ParticipantMessage> tail = env.chat.listMessages(env.staff, BenchData.DEEP_CONVERSATION,
                     PageRequest.last(100));

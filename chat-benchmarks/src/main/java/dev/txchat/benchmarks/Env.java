@@ -3,6 +3,7 @@ package dev.txchat.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.txchat.core.Actor;
 import dev.txchat.core.ChatService;
+import dev.txchat.core.CompliancePolicy;
 import dev.txchat.core.Conversation;
 import dev.txchat.core.NewMessage;
 import dev.txchat.core.OpenTransactionChat;
@@ -39,6 +40,8 @@ public final class Env implements AutoCloseable {
     public static final String BODY = "Hello, the transfer arrived this morning - thank you for checking, all good now.";
     /** Pool size: one connection per benchmark thread (8) plus headroom; 32 threads share it. */
     public static final int POOL_SIZE = 10;
+    /** The minimum retention of {@link #regulatedChat}: FINRA 4511's six years. */
+    public static final java.time.Duration REGULATED_RETENTION = java.time.Duration.ofDays(6 * 365);
     public static final String TX_BUSINESS_USER = "bench-bu-tx";
     public static final String TX_ORGANIZATION = "bench-org-tx";
 
@@ -50,6 +53,8 @@ public final class Env implements AutoCloseable {
     public final ChatService chat;
     /** The same service with one registered listener that does nothing. */
     public final ChatService listenedChat;
+    /** The same service in regulated mode (versions, audit chain, retention of six years). */
+    public final ChatService regulatedChat;
     public final RawJdbc raw;
     public final RawMinimal minimal;
     /** Staff user with every permission. */
@@ -69,6 +74,8 @@ public final class Env implements AutoCloseable {
         this.chat = ChatService.builder().store(store).transactionDirectory(directory).build();
         this.listenedChat = ChatService.builder().store(store).transactionDirectory(directory)
                 .listener(event -> { }).build();
+        this.regulatedChat = ChatService.builder().store(store).transactionDirectory(directory)
+                .compliance(CompliancePolicy.regulated(REGULATED_RETENTION)).build();
         this.raw = new RawJdbc(dataSource, db, prefix);
         this.minimal = new RawMinimal(dataSource, db);
     }

@@ -41,7 +41,9 @@ final class PairedRun {
             List.of(Side.TXCHAT, Side.RAW), Set.of(BenchDatabase.POSTGRESQL));
     static final Case LISTENER = new Case("1 thread, one no-op listener vs none", 1, false,
             List.of(Side.LISTENED, Side.TXCHAT), Set.of(BenchDatabase.H2));
-    static final List<Case> CASES = List.of(SINGLE, ACROSS8, HOT8, ACROSS32, LISTENER);
+    static final Case REGULATED = new Case("1 thread, regulated mode vs off", 1, false,
+            List.of(Side.REGULATED, Side.TXCHAT), ALL);
+    static final List<Case> CASES = List.of(SINGLE, ACROSS8, HOT8, ACROSS32, LISTENER, REGULATED);
 
     /**
      * For each side after the first: the median over rounds of the first side's operations

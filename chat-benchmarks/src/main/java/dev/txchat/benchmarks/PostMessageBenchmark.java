@@ -20,7 +20,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * ({@link RawJdbc}) and {@code minimal*} into minimal tables of its own ({@link RawMinimal}).
  * 1 thread; 8 threads each in its own conversation; 8 threads into one hot conversation;
  * 32 threads each in its own (run on PostgreSQL only); and txchat with one no-op listener
- * registered, 1 thread (run on H2 only). The runner picks which run where.
+ * registered, 1 thread (run on H2 only); and txchat in regulated mode, 1 thread. The runner
+ * picks which run where.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -50,7 +51,7 @@ public class PostMessageBenchmark {
     static Side side(String benchmark) {
         String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
         for (String[] prefix : new String[][] {{"txchat", "TXCHAT"}, {"baseline", "RAW"}, {"minimal", "MINIMAL"},
-                {"listener", "LISTENED"}}) {
+                {"listener", "LISTENED"}, {"regulated", "REGULATED"}}) {
             if (method.startsWith(prefix[0])) {
                 return Side.valueOf(prefix[1]);
             }
@@ -79,6 +80,12 @@ public class PostMessageBenchmark {
     @Benchmark
     @Threads(1)
     public Object listenerSingle(Own o) throws Exception {
+        return o.post();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public Object regulatedSingle(Own o) throws Exception {
         return o.post();
     }
 

@@ -23,6 +23,8 @@ public interface Poster {
         TXCHAT("txchat"),
         /** The same, on a service with one no-op listener registered. */
         LISTENED("txchat + 1 listener"),
+        /** The same, on a service in regulated mode (one audit entry per post). */
+        REGULATED("txchat, regulated mode"),
         /** {@link RawJdbc#postMessage}: the raw append into the library's full schema (baseline a). */
         RAW("raw JDBC"),
         /** {@link RawMinimal#postMessage}: the minimal correct append on its own tables (baseline b). */
@@ -43,6 +45,7 @@ public interface Poster {
             return switch (this) {
                 case TXCHAT -> txchat(env, env.chat, env.newConversation(businessUser));
                 case LISTENED -> txchat(env, env.listenedChat, env.newConversation(businessUser));
+                case REGULATED -> txchat(env, env.regulatedChat, env.newConversation(businessUser));
                 case RAW -> {
                     Conversation c = env.newConversation(businessUser);
                     String id = c.id().toString();

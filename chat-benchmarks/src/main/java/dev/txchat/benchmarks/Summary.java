@@ -88,6 +88,7 @@ final class Summary {
         openTransactionChat();
         statements();
         listeners();
+        regulated();
         hotUpdates();
         allocation();
         targetTable();
@@ -356,6 +357,22 @@ final class Summary {
         Score one = score("PostMessageBenchmark.listenerSingle", db);
         row(db.id(), fmt(none), fmt(one), num(ratio(one, none)), num(paired(db, PairedRun.LISTENER, Side.TXCHAT)),
                 NO_TARGET, "–");
+        line("");
+    }
+
+    private void regulated() {
+        line("## 6b. Regulated mode: postMessage, 1 thread, mode off vs on (ops/s)");
+        line("");
+        line("On: every post also appends its audit entry (one more statement, see 5b). Off is the `txchat` "
+                + "side of section 1: what every host not in regulated mode runs.");
+        line("");
+        table("| db | off | regulated | on / off JMH | on / off paired | target | met |", "lrrrrlc");
+        for (BenchDatabase db : run.databases) {
+            Score off = score("PostMessageBenchmark.txchatSingle", db);
+            Score on = score("PostMessageBenchmark.regulatedSingle", db);
+            row(db.id(), fmt(off), fmt(on), num(ratio(on, off)), num(paired(db, PairedRun.REGULATED, Side.TXCHAT)),
+                    NO_TARGET, "–");
+        }
         line("");
     }
 
