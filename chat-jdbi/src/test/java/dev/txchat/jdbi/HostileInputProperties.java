@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -240,6 +241,9 @@ abstract class HostileInputProperties {
                 written.append(separators.get(i));
             }
         }
+        // the shapes CardNumbers documents as other identifiers, exactly: no one types a card so
+        Assume.that(!written.toString().matches(
+                "\\d{3}-\\d{7}-\\d{7}|\\d{2}-\\d{2}-\\d{2} \\d{8}|\\d{9} \\d{9}"));
         ConversationId id = freshConversation();
 
         ParticipantMessage posted = chat().postMessage(STAFF, id, NewMessage.of(prefix + written + suffix));

@@ -25,12 +25,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code postMessage} runs exactly the statements it ran before regulated mode existed (the
  * budget below is FeedCostTest's); in it, one statement more, the audit insert, which also
  * moves the chain's head (the head and the legal hold come with the row lock, read by the
- * locking statement the call ran anyway).
+ * locking statement the call ran anyway). MariaDB, which has no statement writing two tables,
+ * moves the head with a second statement.
  */
 class RegulatedCostTest {
 
     /** FeedCostTest's postMessage budget, participants cached. */
-    private static final Map<Dialect, Integer> STANDARD_POST = Map.of(Dialect.POSTGRESQL, 2, Dialect.H2, 3,
+    private static final Map<Dialect, Integer> STANDARD_POST = Map.of(Dialect.POSTGRESQL, 2, Dialect.H2, 2,
             Dialect.MARIADB, 5);
 
     @ParameterizedTest
@@ -75,7 +76,9 @@ class RegulatedCostTest {
             assertThat(off).as("postMessage outside regulated mode on %s", dialect)
                     .hasSizeLessThanOrEqualTo(STANDARD_POST.get(dialect))
                     .noneMatch(s -> s.contains(shared.tablePrefix() + "audit"));
-            assertThat(on).as("postMessage in regulated mode on %s", dialect).hasSize(off.size() + 1);
+            // MariaDB moves the chain's head with a statement of its own (no statement writes two tables)
+            int extra = dialect == Dialect.MARIADB ? 2 : 1;
+            assertThat(on).as("postMessage in regulated mode on %s", dialect).hasSize(off.size() + extra);
             assertThat(on).filteredOn(s -> s.contains("INSERT INTO " + shared.tablePrefix() + "audit ("))
                     .hasSize(1);
         }

@@ -86,6 +86,14 @@ public abstract class JdbcCustomization {
     abstract String appendAuditMovingHead(String insertInto, String values, String moveHead);
 
     /**
+     * Whether {@link #appendAuditMovingHead} moves the head itself; where not, the store runs
+     * {@code moveHead} as a second statement after the insert.
+     */
+    boolean auditInsertMovesHead() {
+        return true;
+    }
+
+    /**
      * Whether an {@code INSERT … SELECT} can read the row an {@code UPDATE} in the same
      * statement changed ({@code FINAL TABLE (UPDATE …)}), so a message and its conversation's
      * counters are written in one statement without a data-modifying CTE.

@@ -79,7 +79,8 @@ final class JdbiRegulatedOperations {
     }
 
     /**
-     * One statement per conversation (in practice one): the entries and the head. It writes no
+     * One statement per conversation (in practice one): the entries and the head (MariaDB: two,
+     * see {@link JdbcCustomization#auditInsertMovesHead()}). It writes no
      * pending message first: the entries do not refer to it, and on PostgreSQL the message is
      * then written with the feed entries that follow, in one statement.
      */
@@ -103,12 +104,17 @@ final class JdbiRegulatedOperations {
                         .bind("previousHash" + i, r.previousHash())
                         .bind("hash" + i, r.hash());
             }
+            AuditRecord head = rows.get(rows.size() - 1);
             if (statement.contains(":headConversationId")) {
-                AuditRecord head = rows.get(rows.size() - 1);
                 insert.bind("headSeq", head.sequence()).bind("headHash", head.hash())
                         .bind("headConversationId", chain.getKey().toString());
             }
             insert.execute();
+            if (!sql.customization().auditInsertMovesHead()) {
+                Handles.update(handle, sql.moveAuditHead).bind("headSeq", head.sequence())
+                        .bind("headHash", head.hash()).bind("headConversationId", chain.getKey().toString())
+                        .execute();
+            }
         }
     }
 

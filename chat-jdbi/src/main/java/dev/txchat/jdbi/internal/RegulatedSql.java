@@ -68,6 +68,8 @@ public final class RegulatedSql {
     /** Locks conversation rows in id order. Params list ids. */
     final String lockConversations;
     final String markPseudonymised;
+    /** Moves a conversation's audit head. Params headSeq, headHash, headConversationId. */
+    final String moveAuditHead;
 
     RegulatedSql(JdbcCustomization customization, String prefix) {
         this.customization = customization;
@@ -134,6 +136,8 @@ public final class RegulatedSql {
         lockConversations = t("SELECT id FROM {p}conversations WHERE id IN (<ids>) ORDER BY id FOR UPDATE");
         markPseudonymised = t("UPDATE {p}processing_restrictions SET pseudonymised_at = :at"
                 + " WHERE user_id = :userId AND pseudonymised_at IS NULL");
+        moveAuditHead = t("UPDATE {p}conversations SET audit_head_seq = :headSeq, audit_head_hash = :headHash"
+                + " WHERE id = :headConversationId");
     }
 
     /**
@@ -150,8 +154,7 @@ public final class RegulatedSql {
                     .append(')');
         }
         return customization.appendAuditMovingHead(t("INSERT INTO {p}audit (" + AUDIT_COLUMNS + ")"),
-                values.toString(), t("UPDATE {p}conversations SET audit_head_seq = :headSeq,"
-                        + " audit_head_hash = :headHash WHERE id = :headConversationId"));
+                values.toString(), moveAuditHead);
     }
 
     JdbcCustomization customization() {

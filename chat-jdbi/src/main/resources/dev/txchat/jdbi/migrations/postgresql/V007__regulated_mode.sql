@@ -16,7 +16,7 @@
 
 ALTER TABLE ${prefix}messages ADD COLUMN edited_at BIGINT;
 ALTER TABLE ${prefix}messages ADD COLUMN redacted_at BIGINT;
-CREATE INDEX ${prefix}messages_author_ix ON ${prefix}messages (author_user_id);
+CREATE INDEX IF NOT EXISTS ${prefix}messages_author_ix ON ${prefix}messages (author_user_id);
 
 ALTER TABLE ${prefix}conversations ADD COLUMN audit_head_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE ${prefix}conversations ADD COLUMN audit_head_hash VARCHAR(64) COLLATE "C" NOT NULL
