@@ -101,7 +101,7 @@ final class ConversationExport {
                     w.write(',');
                 }
                 first = false;
-                value(w, participant(p));
+                value(w, FeedCodec.participant(p));
             }
             w.write("],\"messages\":[");
             writeMessages(w, verifier);
@@ -235,17 +235,6 @@ final class ConversationExport {
         json.put("transactionId", t.transactionId());
         json.put("createdAt", instant(t.createdAt()));
         json.put("details", new java.util.TreeMap<String, Object>(t.details()));
-        return json;
-    }
-
-    private static Map<String, Object> participant(Participant p) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", p.id().toString());
-        json.put("type", p.type().name());
-        json.put("userId", p.userId());
-        json.put("organizationId", p.organizationId());
-        json.put("joinedAt", instant(p.joinedAt()));
-        json.put("leftAt", instant(p.leftAt()));
         return json;
     }
 

@@ -227,7 +227,8 @@ public final class FeedCodec {
                 ConversationStatus.valueOf((String) json.get("status")), instant(json, "createdAt"), participants);
     }
 
-    private static Map<String, Object> participant(Participant p) {
+    /** A participant as the feed and the export write it. */
+    static Map<String, Object> participant(Participant p) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", p.id().toString());
         json.put("type", p.type().name());
