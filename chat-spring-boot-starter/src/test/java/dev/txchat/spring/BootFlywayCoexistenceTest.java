@@ -80,7 +80,8 @@ class BootFlywayCoexistenceTest {
                     assertThat(flywayScripts(context.getBean(DataSource.class), "chat_flyway_history"))
                             .containsExactly("<< Flyway Baseline >>", "V001__create_chat_tables.sql",
                                     "V002__organization_in_chat_key_and_secrets.sql", "V003__change_feed.sql",
-                                    "V004__conversation_counts.sql", "V005__write_path_without_history.sql");
+                                    "V004__conversation_counts.sql", "V005__write_path_without_history.sql",
+                                    "V007__regulated_mode.sql");
                     assertThat(tables(context, "chat_")).doesNotContain("chat_schema_version");
 
                     postOnce(context.getBean(ChatService.class), "Flyway-made tables");
