@@ -112,22 +112,8 @@ class PostgresInboxPlanTest {
                                 String arguments) {
         assertThat(new ArrayList<>(statement.params().keySet())).as("parameters of %s in order", name)
                 .hasSize(arguments.split(", ").length);
-        h.execute("PREPARE " + name + " AS " + positional(statement.sql()));
+        PreparedStatements.prepare(h, name, statement.sql());
         executes.put(name, "EXECUTE " + name + "(" + arguments + ")");
-    }
-
-    /** {@code :name} parameters as {@code $1, $2, ...} in order of first appearance. */
-    private static String positional(String statement) {
-        List<String> names = new ArrayList<>();
-        Matcher m = Pattern.compile("(?<!:):([a-zA-Z]\\w*)").matcher(statement);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            if (!names.contains(m.group(1))) {
-                names.add(m.group(1));
-            }
-            m.appendReplacement(out, "\\$" + (names.indexOf(m.group(1)) + 1));
-        }
-        return m.appendTail(out).toString();
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.txchat.core.spi.ConversationQuery;
 import dev.txchat.core.spi.MemberScope;
 import dev.txchat.jdbi.internal.BoundSql;
 import dev.txchat.jdbi.internal.Sql;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,22 +86,8 @@ class PostgresWritePathPlanTest {
 
     private static void prepare(Handle h, Map<String, String> executes, String name, String statement,
                                 String... arguments) {
-        h.execute("PREPARE " + name + " AS " + positional(statement));
+        PreparedStatements.prepare(h, name, statement);
         executes.put(name, "EXECUTE " + name + "(" + String.join(", ", arguments) + ")");
-    }
-
-    /** {@code :name} parameters as {@code $1, $2, ...} in order of first appearance. */
-    private static String positional(String statement) {
-        List<String> names = new ArrayList<>();
-        Matcher m = Pattern.compile("(?<!:):([a-zA-Z]\\w*)").matcher(statement);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            if (!names.contains(m.group(1))) {
-                names.add(m.group(1));
-            }
-            m.appendReplacement(out, "\\$" + (names.indexOf(m.group(1)) + 1));
-        }
-        return m.appendTail(out).toString();
     }
 
     /** Gives the conversation {@code messages} more messages (and two participants the first time). */
