@@ -146,6 +146,14 @@ public final class RegulatedSql {
      * statement where the database allows (see {@link JdbcCustomization#appendAuditMovingHead}).
      */
     String appendAudit(int rows) {
+        // built once per row count: regulated mode runs it on every post (one row)
+        return appendAuditByRows.computeIfAbsent(rows, this::buildAppendAudit);
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Integer, String> appendAuditByRows =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String buildAppendAudit(int rows) {
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < rows; i++) {
             values.append(i == 0 ? "" : ", ").append("(:conversationId").append(i).append(", :seq").append(i)
